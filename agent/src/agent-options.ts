@@ -1,0 +1,21 @@
+import type { Logger } from "pino";
+
+export interface AgentOptions {
+  /** Gateway base URL, e.g. http://127.0.0.1:7443. */
+  gatewayUrl: string;
+  /** This cluster's id; it becomes the sink tenant. */
+  clusterId: string;
+  /** Where the agent keeps its state. */
+  dataDir?: string;
+  /** HOST:PORT on which the cluster's Prometheus can remote_write live data (path /api/v1/write). */
+  remoteWriteListen?: string;
+  logger?: Logger;
+}
+
+export interface RunningAgent {
+  /** URL of the live remote-write endpoint, when remoteWriteListen was given. */
+  readonly remoteWriteUrl: string | undefined;
+  /** Resolves once the first session with the gateway is established. */
+  ready(): Promise<void>;
+  close(): Promise<void>;
+}
