@@ -1,0 +1,1 @@
+export { AsyncQueue, QueueClosedError } from "./async-queue";
