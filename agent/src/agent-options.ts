@@ -10,6 +10,21 @@ export interface AgentOptions {
   /** HOST:PORT on which the cluster's Prometheus can remote_write live data (path /api/v1/write). */
   remoteWriteListen?: string;
   logger?: Logger;
+  /** Tuning of the import engine; defaults suit most sources. */
+  import?: ImportTuning;
+}
+
+export interface ImportTuning {
+  /** Write requests in flight per import (the memory bound is this × the batch size). */
+  concurrency?: number;
+  /** Uncompressed remote-read bytes a time window should come close to. */
+  windowTargetBytes?: number;
+  /** Duration of the first window, before sizing by response bytes takes over. */
+  initialWindowMs?: number;
+  /** Shortest window. */
+  minWindowMs?: number;
+  /** A window whose remote reads keep failing this long fails the import. */
+  readDeadlineMs?: number;
 }
 
 export interface RunningAgent {

@@ -1,5 +1,88 @@
-import type { AgentOptions, RunningAgent } from "./agent-options";
+import pino from "pino";
+import type { AgentOptions, ImportTuning, RunningAgent } from "./agent-options";
+import { AgentOptionError, parseHostPort, requireHttpUrl } from "./compile-options";
+import { GatewayLink } from "./core/gateway-link";
+import { LinkState } from "./core/link-state";
+import type { AgentCore, AgentPlugin } from "./core/plugin";
+import { PushClient } from "./core/push-client";
+import { RemoteWriteProxy } from "./core/remote-write-proxy";
+import { importPlugin } from "./plugins/import";
+import { DEFAULT_IMPORT_RUN, type ImportRunOptions } from "./plugins/import/import-run";
 
-export async function startAgent(_options: AgentOptions): Promise<RunningAgent> {
-  throw new Error("not yet built");
+export const AGENT_VERSION = "0.1.0";
+
+/** The composition root: the link, the push path, the live remote-write proxy and the plugins. */
+export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
+  const gatewayUrl = requireHttpUrl("gateway", options.gatewayUrl);
+  if (!options.clusterId) throw new AgentOptionError("cluster", "is required");
+  const listen = options.remoteWriteListen
+    ? parseHostPort("remote-write-listen", options.remoteWriteListen)
+    : undefined;
+  const logger = options.logger ?? pino({ name: "ferry-agent" }, pino.destination(2));
+
+  const link = new GatewayLink({
+    gatewayUrl,
+    clusterId: options.clusterId,
+    agentVersion: AGENT_VERSION,
+    logger,
+  });
+  const push = new PushClient(link, logger);
+  const core: AgentCore = {
+    clusterId: options.clusterId,
+    dataDir: options.dataDir,
+    logger,
+    push,
+    sendEvent: (body) => link.sendEvent(body),
+  };
+  const plugins: AgentPlugin[] = [importPlugin({ run: importRunOptions(options.import) })(core)];
+  link.setPlugins(plugins);
+
+  let proxy: RemoteWriteProxy | undefined;
+  let remoteWriteUrl: string | undefined;
+  if (listen) {
+    proxy = new RemoteWriteProxy({ ...listen, push, logger });
+    remoteWriteUrl = await proxy.listen();
+    logger.info({ url: remoteWriteUrl }, "accepting live remote write");
+  }
+  link.start();
+
+  const ready = new Promise<void>((resolve, reject) => {
+    if (link.state === LinkState.Ready) resolve();
+    link.on("state", (state) => {
+      if (state === LinkState.Ready) resolve();
+    });
+    link.once("fatal", reject);
+  });
+  ready.catch(() => undefined);
+
+  return {
+    remoteWriteUrl,
+    ready: () => ready,
+    async close() {
+      await proxy?.close();
+      for (const plugin of plugins) await plugin.close();
+      await link.close();
+    },
+  };
+}
+
+function importRunOptions(tuning: ImportTuning = {}): ImportRunOptions {
+  const d = DEFAULT_IMPORT_RUN;
+  return {
+    ...d,
+    concurrency: positive("import concurrency", tuning.concurrency ?? d.concurrency),
+    readDeadlineMs: positive("read deadline", tuning.readDeadlineMs ?? d.readDeadlineMs),
+    planner: {
+      targetBytes: positive("window target bytes", tuning.windowTargetBytes ?? d.planner.targetBytes),
+      initialMs: positive("initial window", tuning.initialWindowMs ?? d.planner.initialMs),
+      minMs: positive("min window", tuning.minWindowMs ?? d.planner.minMs),
+      maxMs: d.planner.maxMs,
+    },
+  };
+}
+
+function positive(name: string, value: number): number {
+  if (!Number.isFinite(value) || value <= 0)
+    throw new AgentOptionError(name.replace(/ /g, "-"), "must be positive");
+  return value;
 }

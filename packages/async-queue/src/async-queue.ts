@@ -77,6 +77,11 @@ export class AsyncQueue<T> implements AsyncIterable<T> {
         this.items.length = 0;
         return Promise.resolve({ value: undefined, done: true });
       },
+      // Consumers such as connect-es's stream writers end an input iterable with throw().
+      throw: (error?: unknown) => {
+        this.fail(error);
+        return Promise.reject(error);
+      },
     };
   }
 }

@@ -1,0 +1,254 @@
+import { EventEmitter } from "node:events";
+import { create } from "@bufbuild/protobuf";
+import type { Any } from "@bufbuild/protobuf/wkt";
+import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
+import { AgentLink, type AgentMessage, AgentMessageSchema, type Command, ReplySchema } from "@ferry/api";
+import { AsyncQueue } from "@ferry/async-queue";
+import type { Logger } from "pino";
+import { Backoff, type BackoffOptions, RECONNECT_BACKOFF, sleep } from "./backoff";
+import { LinkState } from "./link-state";
+import { type AgentPlugin, typeNameOf } from "./plugin";
+
+export const SESSION_HEADER = "ferry-session";
+
+export interface GatewayLinkOptions {
+  gatewayUrl: string;
+  clusterId: string;
+  agentVersion: string;
+  logger: Logger;
+  backoff?: BackoffOptions;
+  /** HTTP/2 PING interval; connect-node's server has no keepalive of its own. */
+  pingIntervalMs?: number;
+}
+
+/** Codes after which dialling again cannot help: the gateway refuses who we are. */
+const FATAL_CODES = new Set([
+  Code.Unauthenticated,
+  Code.PermissionDenied,
+  Code.FailedPrecondition,
+  Code.InvalidArgument,
+]);
+
+/**
+ * The agent's end of AgentLink: dials out, says hello, answers the gateway's commands
+ * through the plugins, and reconnects with backoff. An explicit state machine
+ * (idle → connecting → ready → transient_failure → … → shutdown).
+ */
+export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [ConnectError] }> {
+  readonly client: Client<typeof AgentLink>;
+  private readonly sessionManager: Http2SessionManager;
+  private plugins: readonly AgentPlugin[] = [];
+  private currentState = LinkState.Idle;
+  private sessionId: string | undefined;
+  private outbox: AsyncQueue<AgentMessage> | undefined;
+  private sessionAbort: AbortController | undefined;
+  private readonly shutdown = new AbortController();
+  private loopDone: Promise<void> | undefined;
+  private readonly log: Logger;
+
+  constructor(private readonly options: GatewayLinkOptions) {
+    super();
+    this.log = options.logger.child({ cluster: options.clusterId });
+    const pingIntervalMs = options.pingIntervalMs ?? 15_000;
+    this.sessionManager = new Http2SessionManager(options.gatewayUrl, {
+      pingIntervalMs,
+      pingTimeoutMs: pingIntervalMs,
+      pingIdleConnection: true,
+    });
+    this.client = createClient(
+      AgentLink,
+      createGrpcTransport({
+        baseUrl: options.gatewayUrl,
+        sessionManager: this.sessionManager,
+        readMaxBytes: 64 * 1024 * 1024,
+        writeMaxBytes: 64 * 1024 * 1024,
+      }),
+    );
+  }
+
+  get state(): LinkState {
+    return this.currentState;
+  }
+
+  /** The open session's id, for the Push header; undefined unless ready. */
+  get session(): string | undefined {
+    return this.currentState === LinkState.Ready ? this.sessionId : undefined;
+  }
+
+  setPlugins(plugins: readonly AgentPlugin[]): void {
+    this.plugins = plugins;
+  }
+
+  start(): void {
+    if (this.loopDone) return;
+    this.loopDone = this.runForever();
+  }
+
+  /** Resolves with the session id once ready; rejects when the signal aborts or the link shuts down. */
+  whenReady(signal?: AbortSignal): Promise<string> {
+    const ready = this.session;
+    if (ready) return Promise.resolve(ready);
+    return new Promise((resolve, reject) => {
+      const cleanup = () => {
+        this.off("state", onState);
+        signal?.removeEventListener("abort", onAbort);
+      };
+      const onState = (state: LinkState) => {
+        if (state === LinkState.Ready && this.sessionId) {
+          cleanup();
+          resolve(this.sessionId);
+        } else if (state === LinkState.Shutdown) {
+          cleanup();
+          reject(new ConnectError("agent link is shut down", Code.Canceled));
+        }
+      };
+      const onAbort = () => {
+        cleanup();
+        reject(signal?.reason);
+      };
+      if (this.currentState === LinkState.Shutdown) {
+        reject(new ConnectError("agent link is shut down", Code.Canceled));
+        return;
+      }
+      this.on("state", onState);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  sendEvent(body: Any): boolean {
+    if (this.currentState !== LinkState.Ready || !this.outbox || this.outbox.isClosed) return false;
+    this.outbox.push(create(AgentMessageSchema, { kind: { case: "event", value: { body } } }));
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.shutdown.abort(new ConnectError("agent shutting down", Code.Canceled));
+    this.sessionAbort?.abort();
+    this.outbox?.close();
+    await this.loopDone;
+    this.setState(LinkState.Shutdown);
+    this.sessionManager.abort();
+  }
+
+  private setState(state: LinkState): void {
+    if (this.currentState === state) return;
+    this.currentState = state;
+    this.emit("state", state);
+  }
+
+  private async runForever(): Promise<void> {
+    const backoff = new Backoff(this.options.backoff ?? RECONNECT_BACKOFF);
+    while (!this.shutdown.signal.aborted) {
+      this.setState(LinkState.Connecting);
+      try {
+        await this.runSession(() => backoff.reset());
+        if (this.shutdown.signal.aborted) break;
+        this.log.warn("gateway ended the session");
+      } catch (error) {
+        if (this.shutdown.signal.aborted) break;
+        const reason = ConnectError.from(error);
+        if (FATAL_CODES.has(reason.code)) {
+          this.log.error({ code: Code[reason.code], err: reason.rawMessage }, "gateway refused the agent");
+          this.setState(LinkState.Shutdown);
+          this.emit("fatal", reason);
+          return;
+        }
+        this.log.warn({ code: Code[reason.code], err: reason.rawMessage }, "gateway link failed");
+      }
+      this.setState(LinkState.TransientFailure);
+      const delay = backoff.next();
+      await sleep(delay, this.shutdown.signal).catch(() => undefined);
+    }
+    this.setState(LinkState.Shutdown);
+  }
+
+  private async runSession(onReady: () => void): Promise<void> {
+    const outbox = new AsyncQueue<AgentMessage>();
+    const abort = new AbortController();
+    this.outbox = outbox;
+    this.sessionAbort = abort;
+    this.sessionId = undefined;
+    outbox.push(
+      create(AgentMessageSchema, {
+        kind: {
+          case: "hello",
+          value: {
+            clusterId: this.options.clusterId,
+            agentVersion: this.options.agentVersion,
+            reports: this.plugins.flatMap((p) => p.reports()),
+          },
+        },
+      }),
+    );
+    let watchdog: NodeJS.Timeout | undefined;
+    let lastHeardMs = Date.now();
+    try {
+      for await (const message of this.client.connect(outbox, { signal: abort.signal })) {
+        lastHeardMs = Date.now();
+        const kind = message.kind;
+        switch (kind.case) {
+          case "welcome": {
+            this.sessionId = kind.value.sessionId;
+            const intervalMs = Number(kind.value.heartbeatIntervalMs) || 10_000;
+            watchdog = setInterval(() => {
+              if (Date.now() - lastHeardMs > 3 * intervalMs) abort.abort(new Error("gateway heartbeat lost"));
+            }, intervalMs);
+            onReady();
+            this.setState(LinkState.Ready);
+            this.log.info({ session: this.sessionId }, "connected to the gateway");
+            break;
+          }
+          case "command":
+            void this.dispatch(kind.value, outbox, abort.signal);
+            break;
+          case "heartbeat":
+            if (!outbox.isClosed) {
+              outbox.push(
+                create(AgentMessageSchema, {
+                  kind: { case: "heartbeat", value: { sentAtMs: BigInt(Date.now()) } },
+                }),
+              );
+            }
+            break;
+          default:
+            break;
+        }
+      }
+    } finally {
+      clearInterval(watchdog);
+      outbox.close();
+      abort.abort();
+      this.sessionId = undefined;
+    }
+  }
+
+  private async dispatch(
+    command: Command,
+    outbox: AsyncQueue<AgentMessage>,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const reply = create(ReplySchema, { commandId: command.id });
+    const body = command.body;
+    const plugin = body ? this.plugins.find((p) => p.handles(typeNameOf(body))) : undefined;
+    if (!body || !plugin) {
+      reply.error = {
+        $typeName: "ferry.v1.ReplyError",
+        code: "unimplemented",
+        message: `no plugin handles ${body?.typeUrl ?? "an empty command"}`,
+      };
+    } else {
+      try {
+        reply.body = await plugin.handleCommand(body, signal);
+      } catch (error) {
+        const e = ConnectError.from(error);
+        reply.error = { $typeName: "ferry.v1.ReplyError", code: codeName(e.code), message: e.rawMessage };
+      }
+    }
+    if (!outbox.isClosed) outbox.push(create(AgentMessageSchema, { kind: { case: "reply", value: reply } }));
+  }
+}
+
+function codeName(code: Code): string {
+  return Code[code].replace(/[A-Z]/g, (c, i: number) => (i ? "_" : "") + c.toLowerCase());
+}

@@ -1,0 +1,84 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { PushResponse } from "@ferry/api";
+import type { Logger } from "pino";
+import { Backoff, type BackoffOptions, sleep } from "./backoff";
+import { type GatewayLink, SESSION_HEADER } from "./gateway-link";
+
+export const PUSH_RETRY_BACKOFF: BackoffOptions = {
+  initialMs: 250,
+  multiplier: 2,
+  maxMs: 30_000,
+  jitter: 0.2,
+};
+
+/** Codes for which the same payload is pushed again after a pause. */
+const RETRYABLE = new Set([
+  Code.Unavailable,
+  Code.ResourceExhausted,
+  Code.DeadlineExceeded,
+  Code.Aborted,
+  Code.Unauthenticated,
+]);
+
+export interface PushOptions {
+  samples: number;
+  histograms: number;
+  importId: string;
+  signal?: AbortSignal;
+  /** Give up (Unavailable) once this instant has passed; undefined retries until the signal aborts. */
+  deadlineMs?: number;
+}
+
+/**
+ * Pushes compressed remote-write payloads through the gateway. Network trouble, 5xx and
+ * 429 from the sink, and a lost session are retried with backoff (honouring the sink's
+ * Retry-After); while the link is down the caller waits instead of buffering. The answer
+ * says accepted, rejected (with the reason) or too large.
+ */
+export class PushClient {
+  retries = 0;
+
+  constructor(
+    private readonly link: GatewayLink,
+    private readonly logger: Logger,
+    private readonly backoffOptions: BackoffOptions = PUSH_RETRY_BACKOFF,
+  ) {}
+
+  async push(payload: Uint8Array, options: PushOptions): Promise<PushResponse> {
+    const backoff = new Backoff(this.backoffOptions);
+    for (;;) {
+      const signal = deadlineSignal(options);
+      const session = await this.link.whenReady(signal);
+      try {
+        return await this.link.client.push(
+          {
+            payload,
+            samples: BigInt(options.samples),
+            histograms: BigInt(options.histograms),
+            importId: options.importId,
+          },
+          { headers: { [SESSION_HEADER]: session }, signal },
+        );
+      } catch (error) {
+        const reason = ConnectError.from(error);
+        if (options.signal?.aborted) throw options.signal.reason;
+        if (!RETRYABLE.has(reason.code)) throw reason;
+        if (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) throw reason;
+        this.retries++;
+        const retryAfter = Number(reason.metadata.get("retry-after-ms") ?? Number.NaN);
+        const delay = Number.isFinite(retryAfter) ? Math.max(retryAfter, backoff.next()) : backoff.next();
+        this.logger.debug(
+          { code: Code[reason.code], delay, err: reason.rawMessage },
+          "push failed; retrying",
+        );
+        await sleep(delay, signal);
+      }
+    }
+  }
+}
+
+function deadlineSignal(options: PushOptions): AbortSignal | undefined {
+  if (options.deadlineMs === undefined) return options.signal;
+  const timeout = AbortSignal.timeout(Math.max(0, options.deadlineMs - Date.now()));
+  return options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+}

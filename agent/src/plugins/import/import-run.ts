@@ -1,0 +1,182 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { type ImportProgress, ImportProgressSchema, ImportState, type RunImport } from "@ferry/api";
+import { type BatchLimits, DEFAULT_BATCH_LIMITS } from "@ferry/prompb";
+import type { Logger } from "pino";
+import { Backoff, type BackoffOptions, sleep } from "../../core/backoff";
+import type { PushClient } from "../../core/push-client";
+import { BatchWriter } from "./batch-writer";
+import { Counters } from "./import-counters";
+import { RemoteReadError, RemoteReader } from "./remote-reader";
+import {
+  DEFAULT_WINDOW_PLANNER,
+  type TimeWindow,
+  WindowPlanner,
+  type WindowPlannerOptions,
+} from "./window-planner";
+
+export interface ImportRunOptions {
+  limits: BatchLimits;
+  planner: WindowPlannerOptions;
+  /** Write requests in flight per import. */
+  concurrency: number;
+  /** A window whose reads keep failing this long fails the import. */
+  readDeadlineMs: number;
+  readTimeoutMs: number;
+  readBackoff: BackoffOptions;
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_IMPORT_RUN: ImportRunOptions = {
+  limits: DEFAULT_BATCH_LIMITS,
+  planner: DEFAULT_WINDOW_PLANNER,
+  concurrency: 4,
+  readDeadlineMs: 5 * 60_000,
+  readTimeoutMs: 5 * 60_000,
+  readBackoff: { initialMs: 500, multiplier: 2, maxMs: 30_000, jitter: 0.2 },
+  maxResponseBytes: 512 * 1024 * 1024,
+};
+
+/**
+ * One import executing on the agent: windows in order, each read from the source and
+ * pushed to the gateway; a window's end becomes the checkpoint only once every sample of
+ * it is acknowledged. Counters of a window are merged only when the window is done, so a
+ * window read again after a failure is not counted twice.
+ */
+export class ImportRun {
+  readonly id: string;
+  state = ImportState.RUNNING;
+  message = "";
+  readonly counters: Counters;
+  /** Live view of the window under way, shown in progress but not yet committed. */
+  private windowCounters = new Counters();
+  private checkpointMs: number;
+  private readonly endMs: number;
+  private readonly abort = new AbortController();
+  private readonly reader: RemoteReader;
+  private readonly log: Logger;
+
+  constructor(
+    command: RunImport,
+    private readonly push: PushClient,
+    logger: Logger,
+    private readonly onChange: (run: ImportRun, stateChanged: boolean) => void,
+    private readonly options: ImportRunOptions = DEFAULT_IMPORT_RUN,
+  ) {
+    this.id = command.importId;
+    this.counters = Counters.from(command.counters);
+    const startMs = command.start ? timestampMs(command.start) : 0;
+    this.checkpointMs = command.checkpoint ? timestampMs(command.checkpoint) : startMs;
+    this.endMs = command.end ? timestampMs(command.end) : startMs;
+    this.log = logger.child({ import: this.id, target: command.target });
+    this.reader = new RemoteReader({
+      endpoint: command.endpoint,
+      selectors: command.selectors,
+      limits: options.limits,
+      maxResponseBytes: options.maxResponseBytes,
+      timeoutMs: options.readTimeoutMs,
+    });
+  }
+
+  get isActive(): boolean {
+    return this.state === ImportState.RUNNING;
+  }
+
+  cancel(reason = "stopped by request"): void {
+    if (!this.isActive) return;
+    this.abort.abort(new ConnectError(reason, Code.Canceled));
+  }
+
+  progress(): ImportProgress {
+    const view = new Counters();
+    for (const c of [this.counters, this.windowCounters]) {
+      view.samplesRead += c.samplesRead;
+      view.samplesWritten += c.samplesWritten;
+      view.bytesRead += c.bytesRead;
+      view.bytesWritten += c.bytesWritten;
+      for (const [reason, n] of c.rejected) view.reject(reason, n);
+    }
+    view.windowsDone = this.counters.windowsDone;
+    view.windowsTotal = this.counters.windowsTotal;
+    return create(ImportProgressSchema, {
+      importId: this.id,
+      state: this.state,
+      checkpoint: timestampFromMs(this.checkpointMs),
+      counters: view.toProto(),
+      message: this.message,
+    });
+  }
+
+  async run(): Promise<void> {
+    const planner = new WindowPlanner(this.checkpointMs, this.endMs, this.options.planner);
+    this.log.info({ from: this.checkpointMs, to: this.endMs }, "import started");
+    try {
+      for (let window = planner.next(); window; window = planner.next()) {
+        const bytes = await this.runWindow(window);
+        planner.observe(window, bytes);
+        this.checkpointMs = window.endMs + 1;
+        this.counters.windowsDone++;
+        this.counters.windowsTotal = this.counters.windowsDone + planner.remainingEstimate();
+        this.onChange(this, false);
+      }
+      this.finish(ImportState.COMPLETED, "");
+    } catch (error) {
+      if (this.abort.signal.aborted)
+        this.finish(ImportState.CANCELED, ConnectError.from(this.abort.signal.reason).rawMessage);
+      else this.finish(ImportState.FAILED, explain(error));
+    }
+  }
+
+  private finish(state: ImportState, message: string): void {
+    this.state = state;
+    this.message = message;
+    this.windowCounters = new Counters();
+    this.log.info({ state: ImportState[state], message, counters: this.counters }, "import ended");
+    this.onChange(this, true);
+  }
+
+  /** Reads and writes one window, retrying reads up to the deadline. Returns the response bytes. */
+  private async runWindow(window: TimeWindow): Promise<number> {
+    const backoff = new Backoff(this.options.readBackoff);
+    const giveUpAt = Date.now() + this.options.readDeadlineMs;
+    for (;;) {
+      const delta = new Counters();
+      this.windowCounters = delta;
+      const writer = new BatchWriter(this.push, this.id, delta, this.options.concurrency, this.abort.signal);
+      try {
+        const result = await this.reader.read(window, this.abort.signal, (batch) => {
+          delta.samplesRead += batch.samples + batch.histograms;
+          return writer.write(batch);
+        });
+        await writer.drain();
+        delta.bytesRead = result.bytes;
+        this.commit(delta);
+        return result.bytes;
+      } catch (error) {
+        await writer.settle();
+        this.windowCounters = new Counters();
+        if (this.abort.signal.aborted) throw error;
+        if (!(error instanceof RemoteReadError) || !error.retryable || Date.now() >= giveUpAt) throw error;
+        this.log.warn({ err: error.message }, "remote read failed; retrying the window");
+        await sleep(backoff.next(), this.abort.signal);
+      }
+    }
+  }
+
+  private commit(delta: Counters): void {
+    this.counters.samplesRead += delta.samplesRead;
+    this.counters.samplesWritten += delta.samplesWritten;
+    this.counters.bytesRead += delta.bytesRead;
+    this.counters.bytesWritten += delta.bytesWritten;
+    for (const [reason, n] of delta.rejected) this.counters.reject(reason, n);
+    this.windowCounters = new Counters();
+  }
+}
+
+function explain(error: unknown): string {
+  if (error instanceof RemoteReadError) return error.message;
+  if (error instanceof ConnectError) return `gateway: ${error.rawMessage}`;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}

@@ -1,0 +1,58 @@
+import { type Any, anyPack } from "@bufbuild/protobuf/wkt";
+import { ImportProgressSchema } from "@ferry/api";
+import type { ImportRun } from "./import-run";
+
+const RATE_WINDOW_MS = 5000;
+
+/**
+ * Sends an import's progress to the gateway at most every `intervalMs`, and state changes
+ * at once; computes the write rate over the last few seconds.
+ */
+export class ProgressReporter {
+  private lastSentMs = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly history: Array<[number, number]> = [];
+
+  constructor(
+    private readonly run: ImportRun,
+    private readonly send: (body: Any) => boolean,
+    private readonly intervalMs = 500,
+  ) {}
+
+  changed(stateChanged: boolean): void {
+    const now = Date.now();
+    if (stateChanged || now - this.lastSentMs >= this.intervalMs) {
+      this.flush();
+      return;
+    }
+    this.timer ??= setTimeout(() => this.flush(), this.intervalMs - (now - this.lastSentMs));
+  }
+
+  /** Sends the current progress now. */
+  flush(): boolean {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.lastSentMs = Date.now();
+    return this.send(anyPack(ImportProgressSchema, this.snapshot()));
+  }
+
+  snapshot() {
+    const progress = this.run.progress();
+    progress.rate = this.rate(Number(progress.counters?.samplesWritten ?? 0n));
+    return progress;
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  private rate(written: number): number {
+    const now = Date.now();
+    this.history.push([now, written]);
+    while (this.history.length > 2 && (this.history[0]?.[0] ?? now) < now - RATE_WINDOW_MS)
+      this.history.shift();
+    const [t0, w0] = this.history[0] ?? [now, written];
+    return now > t0 ? ((written - w0) * 1000) / (now - t0) : 0;
+  }
+}

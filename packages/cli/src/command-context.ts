@@ -1,0 +1,75 @@
+import { Code, ConnectError } from "@connectrpc/connect";
+import type { Command } from "commander";
+import type { CliDeps } from "./cli-deps";
+import type { ImportClient } from "./client";
+import { serverUrlFrom } from "./config";
+import { CommandFailedError, describeConnectError, EXIT_INTERRUPTED } from "./errors";
+import { BarImportView } from "./output/bar-import-view";
+import type { ImportView, ImportViewOptions } from "./output/import-view";
+import { JsonImportView } from "./output/json-import-view";
+import { PlainImportView } from "./output/plain-import-view";
+
+export type OutputFormat = "table" | "json";
+
+export interface GlobalFlags {
+  server?: string;
+  output: OutputFormat;
+}
+
+/** What a management command works with: the client, the output format, the I/O. */
+export interface CommandContext {
+  readonly deps: CliDeps;
+  readonly output: OutputFormat;
+  readonly serverUrl: string;
+  readonly client: ImportClient;
+  /** Pass to every call so SIGINT/SIGTERM cancels it. */
+  readonly call: { signal: AbortSignal };
+  print(text: string): void;
+  importView(options: ImportViewOptions): ImportView;
+}
+
+/** Shape of every command module: adds its command(s) to a parent. */
+export type CommandRegistrar = (parent: Command, deps: CliDeps) => void;
+
+function contextFor(command: Command, deps: CliDeps): CommandContext {
+  const globals = command.optsWithGlobals<GlobalFlags>();
+  const serverUrl = serverUrlFrom(globals.server, deps.env);
+  const output = globals.output;
+  return {
+    deps,
+    output,
+    serverUrl,
+    client: deps.createClient(serverUrl),
+    call: { signal: deps.signal },
+    print: (text) => deps.stdout.write(text),
+    importView: (options) => {
+      if (output === "json") return new JsonImportView(deps.stdout);
+      if (deps.stdout.isTTY === true) return new BarImportView(deps.stdout, deps.now, options);
+      return new PlainImportView(deps.stdout, deps.now, options);
+    },
+  };
+}
+
+/**
+ * Wraps a management command's action: builds its context, and turns a ConnectError into
+ * `<code>: <message>` (exit 1), or exit 130 when the call was cancelled by SIGINT/SIGTERM.
+ */
+export function managementAction<Flags>(
+  deps: CliDeps,
+  run: (ctx: CommandContext, flags: Flags, args: string[]) => Promise<void>,
+): (...actionArgs: unknown[]) => Promise<void> {
+  return async (...actionArgs) => {
+    const command = actionArgs[actionArgs.length - 1] as Command;
+    const flags = command.opts<Record<string, unknown>>() as Flags;
+    const ctx = contextFor(command, deps);
+    try {
+      await run(ctx, flags, command.args);
+    } catch (err) {
+      if (!(err instanceof ConnectError)) throw err;
+      if (err.code === Code.Canceled && deps.signal.aborted) {
+        throw new CommandFailedError("interrupted", EXIT_INTERRUPTED);
+      }
+      throw new CommandFailedError(describeConnectError(err, ctx.serverUrl));
+    }
+  };
+}

@@ -1,0 +1,46 @@
+import type { AgentOptions, RunningAgent } from "@ferry/agent";
+import { cliHarness } from "../testing/cli-harness";
+
+describe("ferry agent", () => {
+  it("builds the options, runs until SIGTERM, then closes", async () => {
+    const started: AgentOptions[] = [];
+    let closed = false;
+    const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
+      started.push(options);
+      return {
+        remoteWriteUrl: "http://0.0.0.0:9201/api/v1/write",
+        ready: async () => {},
+        close: async () => {
+          closed = true;
+        },
+      };
+    };
+    const cli = cliHarness(
+      {},
+      { startAgent, env: { FERRY_GATEWAY: "http://gw:7443", FERRY_DATA_DIR: "/var/lib/ferry" } },
+    );
+    const run = cli.run("agent", "--cluster", "prod", "--remote-write-listen", "0.0.0.0:9201");
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started).toEqual([
+      {
+        gatewayUrl: "http://gw:7443",
+        clusterId: "prod",
+        dataDir: "/var/lib/ferry",
+        remoteWriteListen: "0.0.0.0:9201",
+      },
+    ]);
+    cli.shutdown.abort();
+    expect(await run).toBe(0);
+    expect(closed).toBe(true);
+    expect(cli.stderr.text).toBe(
+      "ferry: agent of cluster prod dialing http://gw:7443; live remote-write on http://0.0.0.0:9201/api/v1/write\n" +
+        "ferry: agent shutting down\n",
+    );
+  });
+
+  it("refuses a bad cluster id, naming the flag", async () => {
+    const cli = cliHarness({}, { startAgent: async () => Promise.reject(new Error("must not start")) });
+    expect(await cli.run("agent", "--gateway", "http://gw", "--cluster", "prod/eu")).toBe(2);
+    expect(cli.stderr.text).toMatch(/^ferry: invalid --cluster "prod\/eu": expected up to 150 letters/);
+  });
+});

@@ -1,0 +1,28 @@
+import type { Command } from "commander";
+import type { CliDeps } from "../cli-deps";
+import { type AgentFlags, agentOptionsFrom } from "../config";
+import { waitForAbort } from "../wait-for-abort";
+
+export function registerAgent(program: Command, deps: CliDeps): void {
+  program
+    .command("agent")
+    .description("run a cluster's agent: dials the gateway, discovers and imports")
+    .option("--gateway <url>", "gateway URL (env FERRY_GATEWAY)")
+    .option("--cluster <id>", "this cluster's id; it becomes the sink tenant (env FERRY_CLUSTER)")
+    .option("--data-dir <dir>", "where the agent keeps its state (env FERRY_DATA_DIR)")
+    .option(
+      "--remote-write-listen <host:port>",
+      "accept live Prometheus remote_write here, path /api/v1/write (env FERRY_REMOTE_WRITE_LISTEN)",
+    )
+    .action(async (flags: AgentFlags) => {
+      const options = agentOptionsFrom(flags, deps.env);
+      const agent = await deps.startAgent(options);
+      const live = agent.remoteWriteUrl === undefined ? "" : `; live remote-write on ${agent.remoteWriteUrl}`;
+      deps.stderr.write(
+        `ferry: agent of cluster ${options.clusterId} dialing ${options.gatewayUrl}${live}\n`,
+      );
+      await waitForAbort(deps.signal);
+      deps.stderr.write("ferry: agent shutting down\n");
+      await agent.close();
+    });
+}

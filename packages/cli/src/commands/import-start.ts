@@ -1,0 +1,92 @@
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
+import { StartImportResponseSchema } from "@ferry/api";
+import type { Command } from "commander";
+import type { CliDeps } from "../cli-deps";
+import { managementAction } from "../command-context";
+import { CommandFailedError, EXIT_INTERRUPTED, UsageError } from "../errors";
+import { collect, selectorFlags, timeFlag } from "../flag-values";
+import { followImport } from "../follow-import";
+import { formatImportTable } from "../output/import-table";
+import { jsonDocument, jsonLine } from "../output/json";
+import { formatTime, qualifiedName } from "../output/values";
+import { TIME_FORMS } from "../time";
+
+interface Flags {
+  cluster: string;
+  target: string;
+  start: string;
+  end: string;
+  match: string[];
+  follow?: boolean;
+  force?: boolean;
+}
+
+export function registerImportStart(imports: Command, deps: CliDeps): void {
+  imports
+    .command("start")
+    .description("import a target's history for a time range into the sink")
+    .requiredOption("--cluster <id>", "cluster of the target")
+    .requiredOption("--target <name>", "target to read from")
+    .requiredOption("--start <time>", `beginning of the range: ${TIME_FORMS}`)
+    .requiredOption("--end <time>", "end of the range (same forms)")
+    .option(
+      "--match <selector>",
+      "series selector, e.g. 'up{job=\"node\"}'; repeat for more (default: all)",
+      collect,
+      [],
+    )
+    .option("--follow", "show progress until the import ends; exit 0 only if it completes")
+    .option("--force", "start again although an earlier import of this target finished")
+    .action(
+      managementAction<Flags>(deps, async (ctx, flags) => {
+        const now = deps.now();
+        const startMs = timeFlag("--start", flags.start, now);
+        const endMs = timeFlag("--end", flags.end, now);
+        if (startMs >= endMs) {
+          throw new UsageError(
+            `--start (${formatTime(startMs)}) must be before --end (${formatTime(endMs)})`,
+          );
+        }
+        const selectors = selectorFlags("--match", flags.match);
+
+        const response = await ctx.client.startImport(
+          {
+            clusterId: flags.cluster,
+            target: flags.target,
+            start: timestampFromMs(startMs),
+            end: timestampFromMs(endMs),
+            selectors,
+            force: flags.force === true,
+          },
+          ctx.call,
+        );
+        const started = response.import;
+        if (!flags.follow || started === undefined) {
+          if (ctx.output === "json") return ctx.print(jsonDocument(StartImportResponseSchema, response));
+          return ctx.print(formatImportTable(started ? [started] : []));
+        }
+
+        if (ctx.output === "json") {
+          ctx.print(jsonLine(StartImportResponseSchema, response));
+        } else {
+          ctx.print(
+            `started import ${started.id} of ${qualifiedName(started.clusterId, started.target)}: ${formatTime(startMs)} .. ${formatTime(endMs)}\n`,
+          );
+        }
+        let status: number;
+        try {
+          status = await followImport(ctx, started);
+        } catch (err) {
+          if (err instanceof ConnectError && err.code === Code.Canceled && deps.signal.aborted) {
+            throw new CommandFailedError(
+              `interrupted; import ${started.id} keeps running (stop it with: ferry import stop --cluster ${started.clusterId} --target ${started.target})`,
+              EXIT_INTERRUPTED,
+            );
+          }
+          throw err;
+        }
+        if (status !== 0) throw new CommandFailedError("", status);
+      }),
+    );
+}

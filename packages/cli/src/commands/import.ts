@@ -1,0 +1,14 @@
+import type { Command } from "commander";
+import type { CliDeps } from "../cli-deps";
+import { registerImportStart } from "./import-start";
+import { registerImportStatus } from "./import-status";
+import { registerImportStop } from "./import-stop";
+import { registerImportWatch } from "./import-watch";
+
+export function registerImport(program: Command, deps: CliDeps): void {
+  const imports = program.command("import").description("start, stop and watch imports of history");
+  registerImportStart(imports, deps);
+  registerImportStop(imports, deps);
+  registerImportStatus(imports, deps);
+  registerImportWatch(imports, deps);
+}

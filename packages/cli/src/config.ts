@@ -1,0 +1,156 @@
+import { resolve } from "node:path";
+import type { AgentOptions } from "@ferry/agent";
+import type { GatewayOptions } from "@ferry/gateway";
+
+/**
+ * The one place where flags and FERRY_* environment variables become the typed options of
+ * the gateway, the agent and the management client. A flag wins over its variable, whose
+ * name is the flag's in upper snake case (--remote-write-url → FERRY_REMOTE_WRITE_URL).
+ * Every value is checked here, before anything starts, and an error names the flag (or the
+ * variable) that holds the bad value.
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_SERVER_URL = "http://127.0.0.1:7443";
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    /** The flag concerned, e.g. "--listen", even when the value came from the environment. */
+    readonly flag: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface GatewayFlags {
+  listen?: string;
+  dataDir?: string;
+  remoteWriteUrl?: string;
+  tenantHeader?: string;
+  queryUrl?: string;
+}
+
+export interface AgentFlags {
+  gateway?: string;
+  cluster?: string;
+  dataDir?: string;
+  remoteWriteListen?: string;
+}
+
+interface Setting {
+  value: string;
+  /** How the value is named in messages: the flag, or the variable it came from. */
+  origin: string;
+  flag: string;
+}
+
+/** Flag value, else FERRY_* variable; empty strings count as unset. */
+function lookup(flag: string, flagValue: string | undefined, env: Env): Setting | undefined {
+  if (flagValue !== undefined && flagValue !== "") return { value: flagValue, origin: flag, flag };
+  const variable = envName(flag);
+  const fromEnv = env[variable];
+  if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, origin: variable, flag };
+  return undefined;
+}
+
+export function envName(flag: string): string {
+  return `FERRY_${flag.replace(/^--/, "").replace(/-/g, "_").toUpperCase()}`;
+}
+
+function required(flag: string, flagValue: string | undefined, env: Env): Setting {
+  const setting = lookup(flag, flagValue, env);
+  if (setting === undefined) {
+    throw new ConfigError(flag, `${flag} is required (or set ${envName(flag)})`);
+  }
+  return setting;
+}
+
+function invalid(setting: Setting, expected: string): ConfigError {
+  return new ConfigError(
+    setting.flag,
+    `invalid ${setting.origin} ${JSON.stringify(setting.value)}: ${expected}`,
+  );
+}
+
+function httpUrl(setting: Setting): string {
+  let url: URL;
+  try {
+    url = new URL(setting.value);
+  } catch {
+    throw invalid(setting, "expected an http:// or https:// URL");
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw invalid(setting, `expected an http:// or https:// URL, not ${url.protocol}`);
+  }
+  return setting.value;
+}
+
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/;
+
+function hostPort(setting: Setting): string {
+  if (/^:\d+$/.test(setting.value)) {
+    throw invalid(setting, `give the host too, e.g. 0.0.0.0${setting.value} for every interface`);
+  }
+  const match = HOST_PORT.exec(setting.value);
+  if (!match || Number(match[2]) > 65535) {
+    throw invalid(setting, "expected HOST:PORT, e.g. 127.0.0.1:7443 (port 0 picks a free one)");
+  }
+  return setting.value;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function headerName(setting: Setting): string {
+  if (!HEADER_NAME.test(setting.value))
+    throw invalid(setting, "expected an HTTP header name, e.g. X-Scope-OrgID");
+  return setting.value;
+}
+
+// The cluster id becomes the sink tenant: Cortex and Mimir accept these characters, up to 150.
+const CLUSTER_ID = /^[A-Za-z0-9_.-]{1,150}$/;
+
+function clusterId(setting: Setting): string {
+  if (!CLUSTER_ID.test(setting.value) || setting.value === "." || setting.value === "..") {
+    throw invalid(setting, "expected up to 150 letters, digits, '_', '.' or '-' (it becomes the tenant id)");
+  }
+  return setting.value;
+}
+
+function directory(setting: Setting): string {
+  return resolve(setting.value);
+}
+
+export function gatewayOptionsFrom(flags: GatewayFlags, env: Env): GatewayOptions {
+  const options: GatewayOptions = {
+    dataDir: directory(required("--data-dir", flags.dataDir, env)),
+    remoteWriteUrl: httpUrl(required("--remote-write-url", flags.remoteWriteUrl, env)),
+  };
+  const listen = lookup("--listen", flags.listen, env);
+  if (listen) options.listen = hostPort(listen);
+  const tenantHeader = lookup("--tenant-header", flags.tenantHeader, env);
+  if (tenantHeader) options.tenantHeader = headerName(tenantHeader);
+  const queryUrl = lookup("--query-url", flags.queryUrl, env);
+  if (queryUrl) options.queryUrl = httpUrl(queryUrl);
+  return options;
+}
+
+export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
+  const options: AgentOptions = {
+    gatewayUrl: httpUrl(required("--gateway", flags.gateway, env)),
+    clusterId: clusterId(required("--cluster", flags.cluster, env)),
+  };
+  const dataDir = lookup("--data-dir", flags.dataDir, env);
+  if (dataDir) options.dataDir = directory(dataDir);
+  const remoteWriteListen = lookup("--remote-write-listen", flags.remoteWriteListen, env);
+  if (remoteWriteListen) options.remoteWriteListen = hostPort(remoteWriteListen);
+  return options;
+}
+
+/** The gateway the management commands talk to: --server, FERRY_SERVER, or the default. */
+export function serverUrlFrom(flag: string | undefined, env: Env): string {
+  const setting = lookup("--server", flag, env);
+  return setting === undefined ? DEFAULT_SERVER_URL : httpUrl(setting).replace(/\/+$/, "");
+}

@@ -1,0 +1,32 @@
+import type { Import } from "@ferry/api";
+import { formatTable } from "./table";
+import { formatCount, formatPercent, formatTimestamp, stateName } from "./values";
+
+const HEADERS = [
+  "CLUSTER",
+  "TARGET",
+  "STATE",
+  "PROGRESS",
+  "WRITTEN",
+  "REJECTED",
+  "CHECKPOINT",
+  "UPDATED",
+  "MESSAGE",
+];
+
+export function formatImportTable(imports: readonly Import[]): string {
+  return formatTable(
+    HEADERS,
+    imports.map((imp) => [
+      imp.clusterId,
+      imp.target,
+      stateName(imp.state),
+      formatPercent(imp.percent),
+      formatCount(imp.counters?.samplesWritten ?? 0n),
+      formatCount(imp.counters?.samplesRejected ?? 0n),
+      formatTimestamp(imp.checkpoint),
+      formatTimestamp(imp.updatedAt),
+      imp.message,
+    ]),
+  );
+}
