@@ -18,8 +18,6 @@ export interface GatewayLinkOptions {
   agentVersion: string;
   logger: Logger;
   backoff?: BackoffOptions;
-  /** HTTP/2 PING interval; connect-node's server has no keepalive of its own. */
-  pingIntervalMs?: number;
 }
 
 /** Codes after which dialling again cannot help: the gateway refuses who we are. */
@@ -50,12 +48,10 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
   constructor(private readonly options: GatewayLinkOptions) {
     super();
     this.log = options.logger.child({ cluster: options.clusterId });
-    const pingIntervalMs = options.pingIntervalMs ?? 15_000;
-    this.sessionManager = new Http2SessionManager(options.gatewayUrl, {
-      pingIntervalMs,
-      pingTimeoutMs: pingIntervalMs,
-      pingIdleConnection: true,
-    });
+    // No HTTP/2 PINGs from connect-node: its keepalive timer can ping a session that was just
+    // destroyed and crash the process (connectrpc/connect-es#1795, unfixed in 2.1). The
+    // application heartbeat (Welcome.heartbeat_interval_ms, both directions) finds a dead peer.
+    this.sessionManager = new Http2SessionManager(options.gatewayUrl);
     this.client = createClient(
       AgentLink,
       createGrpcTransport({

@@ -33,8 +33,11 @@ export type CommandRegistrar = (parent: Command, deps: CliDeps) => void;
 
 function contextFor(command: Command, deps: CliDeps): CommandContext {
   const globals = command.optsWithGlobals<GlobalFlags>();
-  const serverUrl = serverUrlFrom(globals.server, deps.env);
-  const output = globals.output;
+  return createCommandContext(deps, serverUrlFrom(globals.server, deps.env), globals.output);
+}
+
+/** A context for talking to the gateway at `serverUrl`. */
+export function createCommandContext(deps: CliDeps, serverUrl: string, output: OutputFormat): CommandContext {
   return {
     deps,
     output,

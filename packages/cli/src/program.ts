@@ -4,6 +4,7 @@ import { Command, Option } from "commander";
 import type { CliDeps } from "./cli-deps";
 import { registerAgent } from "./commands/agent";
 import { registerClusters } from "./commands/clusters";
+import { registerDemo } from "./commands/demo";
 import { registerDiscover } from "./commands/discover";
 import { registerGateway } from "./commands/gateway";
 import { registerImport } from "./commands/import";
@@ -48,8 +49,6 @@ export function buildProgram(deps: CliDeps): Command {
   registerDiscover(program, deps);
   registerClusters(program, deps);
   registerQuery(program, deps);
-  // TODO(demo): `ferry demo` lives in src/commands/demo.ts (written by the lead), exporting
-  // `registerDemo: CommandRegistrar` (see command-context.ts). Once it exists, import it above
-  // and register it here: registerDemo(program, deps);
+  registerDemo(program, deps);
   return program;
 }

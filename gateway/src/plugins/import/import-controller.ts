@@ -123,7 +123,7 @@ export class ImportController {
     const stateChanged = !isFinal(record.state) && progress.state !== record.state;
     if (!isFinal(record.state)) {
       updated.state = progress.state;
-      if (progress.message) updated.message = progress.message;
+      updated.message = progress.message;
       if (isFinal(progress.state)) updated.finishedAt = timestampFromMs(Date.now());
     }
     updated.updatedAt = timestampFromMs(Date.now());
