@@ -1,1 +1,35 @@
-export {};
+export { ChunkedReadDecoder, type ChunkedReadDecoderOptions } from "./chunked-decoder";
+export { crc32c } from "./crc32c";
+export {
+  CrcMismatchError,
+  FrameTooLargeError,
+  isPrompbError,
+  MalformedError,
+  PrompbError,
+  type PrompbErrorCode,
+  SnappyTooLargeError,
+  TruncatedError,
+  UnsupportedChunkEncodingError,
+} from "./errors";
+export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameReader } from "./frames";
+export {
+  encodeReadRequest,
+  type LabelMatcher,
+  MatcherType,
+  type ReadQuery,
+  ResponseType,
+} from "./read-request";
+export { compressBlock, snappyBackend, snappyUncompressedLength, uncompressBlock } from "./snappy";
+export { spliceReadResponse } from "./splice";
+export { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
+export {
+  countWriteRequest,
+  type DecodedSample,
+  type DecodedSeries,
+  decodeWriteRequest,
+  encodeWriteRequest,
+  type WriteRequestCounts,
+  type WriteSample,
+  type WriteSeries,
+} from "./write-request";
+export { ChunkEncoding, XorChunkIterator } from "./xor-chunk";

@@ -1,0 +1,217 @@
+import { MalformedError, UnsupportedChunkEncodingError } from "./errors";
+import { DEFAULT_MAX_FRAME_BYTES, FrameReader } from "./frames";
+import { BatchBuilder, sampleFieldSize } from "./private/batch-builder";
+import { LabelBuffer } from "./private/label-buffer";
+import { WireReader } from "./private/wire-reader";
+import { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
+import { ChunkEncoding, XorChunkIterator } from "./xor-chunk";
+
+const SERIES_TAG = 0x0a; // ChunkedReadResponse.chunked_series = 1
+const QUERY_INDEX_TAG = 0x10; // ChunkedReadResponse.query_index = 2 (varint)
+const LABEL_TAG = 0x0a; // ChunkedSeries.labels = 1, the same field as TimeSeries.labels
+const CHUNK_TAG = 0x12; // ChunkedSeries.chunks = 2
+const MIN_TIME_TAG = 0x08; // Chunk.min_time_ms = 1
+const MAX_TIME_TAG = 0x10; // Chunk.max_time_ms = 2
+const TYPE_TAG = 0x18; // Chunk.type = 3
+const DATA_TAG = 0x22; // Chunk.data = 4
+
+export interface ChunkedReadDecoderOptions {
+  /** First timestamp (ms, inclusive) to keep: chunks overlap the query window's edges. */
+  minMs: number;
+  /** Last timestamp (ms, inclusive) to keep. Adjacent windows must not share a millisecond. */
+  maxMs: number;
+  limits?: BatchLimits;
+  /** Largest frame accepted; default `DEFAULT_MAX_FRAME_BYTES`. */
+  maxFrameBytes?: number;
+}
+
+/**
+ * Turns a STREAMED_XOR_CHUNKS remote-read body into remote-write batches as it arrives: checks
+ * each frame, decodes the XOR chunks of every `ChunkedSeries`, keeps the samples within
+ * [minMs, maxMs] and writes them as `WriteRequest` bytes, labels copied verbatim. Prometheus may
+ * split one series over consecutive frames; those pieces are joined again. Batches follow the
+ * same limits and splitting rules as `spliceReadResponse`; series with no sample in the window
+ * are left out. Memory stays at about one frame plus one batch. After it throws, discard it (and
+ * the batches of the current window): its state is undefined.
+ */
+export class ChunkedReadDecoder {
+  /** Chunks seen so far (inside the window or not). */
+  chunksRead = 0;
+  /** Samples within the window handed to batches so far. */
+  samplesRead = 0;
+
+  private readonly minMs: number;
+  private readonly maxMs: number;
+  private readonly frames: FrameReader;
+  private readonly batches: BatchBuilder;
+  private readonly response = new WireReader();
+  private readonly series = new WireReader();
+  private readonly chunk = new WireReader();
+  private readonly xor = new XorChunkIterator();
+  /** Labels of the open series, and of the series being read (swapped when a new one starts). */
+  private labels = new LabelBuffer();
+  private incoming = new LabelBuffer();
+  private seriesOpen = false;
+  private seriesQuery = 0;
+  /** Whether the open series already put samples in a batch (later parts are continuations). */
+  private seriesWritten = false;
+
+  constructor(opts: ChunkedReadDecoderOptions) {
+    const { minMs, maxMs } = opts;
+    if (!Number.isSafeInteger(minMs) || !Number.isSafeInteger(maxMs) || minMs > maxMs) {
+      throw new RangeError(`window [${minMs}, ${maxMs}] must be safe integers with minMs <= maxMs`);
+    }
+    this.minMs = minMs;
+    this.maxMs = maxMs;
+    this.batches = new BatchBuilder(checkBatchLimits(opts.limits ?? DEFAULT_BATCH_LIMITS));
+    this.frames = new FrameReader(
+      (frame) => this.decodeFrame(frame),
+      opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
+    );
+  }
+
+  /** Body bytes consumed so far. */
+  get bytesRead(): number {
+    return this.frames.bytesRead;
+  }
+
+  /** Frames checked and decoded so far. */
+  get framesRead(): number {
+    return this.frames.framesRead;
+  }
+
+  /** Feeds the next piece of the body; returns the batches that filled up. */
+  write(piece: Uint8Array): WriteBatch[] {
+    this.frames.write(piece);
+    return this.batches.take();
+  }
+
+  /** Ends the body; returns the remaining batches. Throws `TruncatedError` if it ended mid-frame. */
+  end(): WriteBatch[] {
+    this.frames.end();
+    this.closeSeries();
+    this.batches.flush();
+    return this.batches.take();
+  }
+
+  private decodeFrame(frame: Uint8Array): void {
+    // Prometheus writes query_index after the series, so find it first.
+    const r = this.response.reset(frame);
+    let queryIndex = 0;
+    while (!r.done) {
+      const tag = r.uvarint();
+      if (tag === QUERY_INDEX_TAG) queryIndex = r.int64();
+      else r.skipField(tag);
+    }
+    r.reset(frame);
+    while (!r.done) {
+      const tag = r.uvarint();
+      if (tag !== SERIES_TAG) {
+        r.skipField(tag);
+        continue;
+      }
+      const end = r.lengthDelimited();
+      this.decodeSeries(frame, r.pos, end, queryIndex);
+      r.pos = end;
+    }
+  }
+
+  private decodeSeries(frame: Uint8Array, start: number, end: number, queryIndex: number): void {
+    const r = this.series.reset(frame, start, end);
+    const incoming = this.incoming;
+    incoming.clear();
+    while (!r.done) {
+      const field = r.pos;
+      const tag = r.uvarint();
+      r.skipField(tag);
+      if (tag === LABEL_TAG) incoming.append(frame, field, r.pos);
+    }
+    if (!this.seriesOpen || queryIndex !== this.seriesQuery || !incoming.equals(this.labels)) {
+      this.closeSeries();
+      this.incoming = this.labels;
+      this.labels = incoming;
+      this.seriesOpen = true;
+      this.seriesQuery = queryIndex;
+      this.seriesWritten = false;
+    }
+    r.reset(frame, start, end);
+    while (!r.done) {
+      const tag = r.uvarint();
+      if (tag !== CHUNK_TAG) {
+        r.skipField(tag);
+        continue;
+      }
+      const stop = r.lengthDelimited();
+      this.decodeChunk(frame, r.pos, stop);
+      r.pos = stop;
+    }
+  }
+
+  private decodeChunk(frame: Uint8Array, start: number, end: number): void {
+    const r = this.chunk.reset(frame, start, end);
+    let minTime = 0;
+    let maxTime = 0;
+    let encoding = 0;
+    let dataStart = -1;
+    let dataEnd = -1;
+    while (!r.done) {
+      const tag = r.uvarint();
+      switch (tag) {
+        case MIN_TIME_TAG:
+          minTime = r.int64();
+          break;
+        case MAX_TIME_TAG:
+          maxTime = r.int64();
+          break;
+        case TYPE_TAG:
+          encoding = r.int64();
+          break;
+        case DATA_TAG:
+          dataEnd = r.lengthDelimited();
+          dataStart = r.pos;
+          r.pos = dataEnd;
+          break;
+        default:
+          r.skipField(tag);
+      }
+    }
+    this.chunksRead++;
+    if (encoding !== ChunkEncoding.XOR) throw new UnsupportedChunkEncodingError(encoding);
+    if (dataStart < 0) throw new MalformedError("chunk without data");
+    // The chunk's time range comes from the TSDB's chunk meta: skip chunks outside the window.
+    if (maxTime < this.minMs || minTime > this.maxMs) return;
+
+    const it = this.xor.reset(frame, dataStart, dataEnd);
+    const minMs = this.minMs;
+    const maxMs = this.maxMs;
+    while (it.next()) {
+      const t = it.t;
+      if (t < minMs) continue;
+      if (t > maxMs) break;
+      this.addSample(t, it.hi, it.lo);
+    }
+  }
+
+  private addSample(t: number, hi: number, lo: number): void {
+    const b = this.batches;
+    const labels = this.labels;
+    const bytes = sampleFieldSize(t);
+    if (b.partOpen) {
+      if (!b.fitsInPart(bytes, 1)) {
+        b.flush();
+        b.beginPart(labels.buf, labels.len, true);
+      }
+    } else {
+      if (!b.isEmpty && !b.fitsNewPart(labels.len + bytes, 1)) b.flush();
+      b.beginPart(labels.buf, labels.len, this.seriesWritten);
+    }
+    b.appendSample(t, hi, lo);
+    this.seriesWritten = true;
+    this.samplesRead++;
+  }
+
+  private closeSeries(): void {
+    this.batches.endPart();
+    this.seriesOpen = false;
+  }
+}

@@ -1,0 +1,144 @@
+import type { BatchLimits, WriteBatch } from "../write-batch";
+import { ProtoWriter } from "./proto-writer";
+import { int64Size, uvarintSize, writeInt64 } from "./varint";
+
+/** Tag of `WriteRequest.timeseries` (field 1, length-delimited); also `QueryResult.timeseries`. */
+const TIMESERIES_TAG = 0x0a;
+
+/** Bytes of one `TimeSeries.samples` entry with explicit value and timestamp fields. */
+export function sampleFieldSize(timestampMs: number): number {
+  // 0x12 len | 0x09 + 8 bytes | 0x10 + varint
+  return 12 + int64Size(timestampMs);
+}
+
+/**
+ * Builds `WriteRequest` bodies up to `BatchLimits`: whole `TimeSeries` records copied verbatim,
+ * or series "parts" (labels, then samples) opened, filled and closed by the caller. The callers
+ * decide where to cut; this class keeps the accounting and the single growing buffer, which is
+ * reused from batch to batch (each finished body is one copy).
+ */
+export class BatchBuilder {
+  private readonly w: ProtoWriter;
+  private samples = 0;
+  private histograms = 0;
+  private series = 0;
+  private continues = false;
+  /** Mark (`ProtoWriter.fork`) of the open part's length prefix, or -1. */
+  private partMark = -1;
+  private done: WriteBatch[] = [];
+
+  constructor(private readonly limits: BatchLimits) {
+    this.w = new ProtoWriter(Math.min(limits.maxBytes + 64, 64 * 1024));
+  }
+
+  get isEmpty(): boolean {
+    return this.w.len === 0;
+  }
+
+  get partOpen(): boolean {
+    return this.partMark >= 0;
+  }
+
+  /** Whether a whole record of `bytes` holding `count` samples fits in the current batch. */
+  fitsRecord(bytes: number, count: number): boolean {
+    return (
+      this.samples + this.histograms + count <= this.limits.maxSamples &&
+      this.w.len + bytes <= this.limits.maxBytes
+    );
+  }
+
+  /** Whether a record of `bytes` holding `count` samples fits in an empty batch. */
+  fitsEmpty(bytes: number, count: number): boolean {
+    return count <= this.limits.maxSamples && bytes <= this.limits.maxBytes;
+  }
+
+  /** Whether a new part with `contentBytes` (labels and fields) and `count` samples fits. */
+  fitsNewPart(contentBytes: number, count: number): boolean {
+    return this.fitsRecord(1 + uvarintSize(contentBytes) + contentBytes, count);
+  }
+
+  /** Whether `bytes` more of fields holding `count` samples fit in the open part. */
+  fitsInPart(bytes: number, count: number): boolean {
+    if (this.samples + this.histograms + count > this.limits.maxSamples) return false;
+    const content = this.w.forkedLength(this.partMark) + bytes;
+    // The part's tag sits just before its mark.
+    return this.partMark + uvarintSize(content) + content <= this.limits.maxBytes;
+  }
+
+  appendRecord(src: Uint8Array, start: number, end: number, samples: number, histograms: number): void {
+    this.w.raw(src, start, end);
+    this.series++;
+    this.samples += samples;
+    this.histograms += histograms;
+  }
+
+  /** Opens a `TimeSeries` part and copies its label fields (`Label` records with their tags). */
+  beginPart(labels: Uint8Array, labelsLen: number, continuation: boolean): void {
+    const w = this.w;
+    w.byte(TIMESERIES_TAG);
+    this.partMark = w.fork();
+    w.raw(labels, 0, labelsLen);
+    this.series++;
+    if (continuation) this.continues = true;
+  }
+
+  appendToPart(src: Uint8Array, start: number, end: number, samples: number, histograms: number): void {
+    this.w.raw(src, start, end);
+    this.samples += samples;
+    this.histograms += histograms;
+  }
+
+  /** Appends one float sample to the open part; the value is given as its raw IEEE-754 bits. */
+  appendSample(timestampMs: number, hi: number, lo: number): void {
+    const w = this.w;
+    w.ensure(22);
+    const buf = w.buf;
+    const p = w.len;
+    buf[p] = 0x12;
+    buf[p + 2] = 0x09;
+    buf[p + 3] = lo;
+    buf[p + 4] = lo >>> 8;
+    buf[p + 5] = lo >>> 16;
+    buf[p + 6] = lo >>> 24;
+    buf[p + 7] = hi;
+    buf[p + 8] = hi >>> 8;
+    buf[p + 9] = hi >>> 16;
+    buf[p + 10] = hi >>> 24;
+    buf[p + 11] = 0x10;
+    const end = writeInt64(buf, p + 12, timestampMs);
+    buf[p + 1] = end - p - 2;
+    w.len = end;
+    this.samples++;
+  }
+
+  endPart(): void {
+    if (this.partMark < 0) return;
+    this.w.join(this.partMark);
+    this.partMark = -1;
+  }
+
+  /** Finishes the current batch (closing an open part) and queues it for `take`. */
+  flush(): void {
+    this.endPart();
+    if (this.w.len === 0) return;
+    this.done.push({
+      body: this.w.finish(),
+      samples: this.samples,
+      histograms: this.histograms,
+      series: this.series,
+      continuesSeries: this.continues,
+    });
+    this.w.reset();
+    this.samples = 0;
+    this.histograms = 0;
+    this.series = 0;
+    this.continues = false;
+  }
+
+  /** The batches finished since the last call. */
+  take(): WriteBatch[] {
+    const out = this.done;
+    this.done = [];
+    return out;
+  }
+}

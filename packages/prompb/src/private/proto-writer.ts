@@ -1,0 +1,108 @@
+import { uvarintSize, writeInt64, writeUvarint } from "./varint";
+
+/** Room reserved for a length prefix before its message is written; 5 bytes cover 2^35. */
+const LENGTH_RESERVE = 5;
+const encoder = new TextEncoder();
+
+/**
+ * A growing protobuf output buffer. `buf` and `len` are public so hot paths can write bytes
+ * directly after `ensure`.
+ */
+export class ProtoWriter {
+  buf: Uint8Array;
+  len = 0;
+
+  constructor(initialCapacity = 1024) {
+    this.buf = new Uint8Array(initialCapacity);
+  }
+
+  /** Makes room for `extra` more bytes. */
+  ensure(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < need) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+
+  reset(): void {
+    this.len = 0;
+  }
+
+  /** A copy of the bytes written so far. */
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+
+  byte(b: number): void {
+    this.ensure(1);
+    this.buf[this.len++] = b;
+  }
+
+  uvarint(n: number): void {
+    this.ensure(10);
+    this.len = writeUvarint(this.buf, this.len, n);
+  }
+
+  int64(n: number): void {
+    this.ensure(10);
+    this.len = writeInt64(this.buf, this.len, n);
+  }
+
+  /** Eight little-endian bytes from two 32-bit halves. */
+  fixed64(lo: number, hi: number): void {
+    this.ensure(8);
+    const buf = this.buf;
+    const p = this.len;
+    buf[p] = lo;
+    buf[p + 1] = lo >>> 8;
+    buf[p + 2] = lo >>> 16;
+    buf[p + 3] = lo >>> 24;
+    buf[p + 4] = hi;
+    buf[p + 5] = hi >>> 8;
+    buf[p + 6] = hi >>> 16;
+    buf[p + 7] = hi >>> 24;
+    this.len = p + 8;
+  }
+
+  raw(src: Uint8Array, start: number, end: number): void {
+    this.ensure(end - start);
+    this.buf.set(src.subarray(start, end), this.len);
+    this.len += end - start;
+  }
+
+  /** A length-prefixed UTF-8 string (no tag). */
+  string(s: string): void {
+    const mark = this.fork();
+    this.ensure(s.length * 3);
+    this.len += encoder.encodeInto(s, this.buf.subarray(this.len)).written;
+    this.join(mark);
+  }
+
+  /** Reserves room for a length prefix; returns the mark to pass to `join`. */
+  fork(): number {
+    this.ensure(LENGTH_RESERVE);
+    const mark = this.len;
+    this.len += LENGTH_RESERVE;
+    return mark;
+  }
+
+  /** Writes the length of everything since `fork` in front of it, closing the reserved gap. */
+  join(mark: number): void {
+    const start = mark + LENGTH_RESERVE;
+    const size = this.len - start;
+    const prefix = uvarintSize(size);
+    writeUvarint(this.buf, mark, size);
+    if (prefix < LENGTH_RESERVE) {
+      this.buf.copyWithin(mark + prefix, start, this.len);
+      this.len -= LENGTH_RESERVE - prefix;
+    }
+  }
+
+  /** Length of the content written since `fork(mark)`. */
+  forkedLength(mark: number): number {
+    return this.len - mark - LENGTH_RESERVE;
+  }
+}

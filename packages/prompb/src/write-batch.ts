@@ -1,0 +1,46 @@
+/** One remote-write request's worth of series, ready to be snappy-compressed and sent. */
+export interface WriteBatch {
+  /** Uncompressed `WriteRequest` bytes. */
+  body: Uint8Array;
+  /** Float samples in `body`. */
+  samples: number;
+  /** Native histogram samples in `body`. */
+  histograms: number;
+  /** `TimeSeries` entries in `body` (each part of a split series counts). */
+  series: number;
+  /**
+   * True when this batch holds a later part of a series split across batches: the writer must
+   * wait until the earlier batches are acknowledged before sending it, or the sink sees that
+   * series' samples out of order.
+   */
+  continuesSeries: boolean;
+}
+
+/** How large one batch may grow. */
+export interface BatchLimits {
+  /** Samples plus histogram samples per batch. */
+  maxSamples: number;
+  /**
+   * Uncompressed body bytes per batch. Only a batch holding a single series part may exceed it,
+   * when that series' labels plus one sample are larger on their own.
+   */
+  maxBytes: number;
+}
+
+/** 10 000 samples (Prometheus sends 2 000 per request by default; Cortex takes far more) or 4 MiB. */
+export const DEFAULT_BATCH_LIMITS: Readonly<BatchLimits> = Object.freeze({
+  maxSamples: 10_000,
+  maxBytes: 4 * 1024 * 1024,
+});
+
+/** Checks limits up front, so a bad value fails at construction rather than mid-stream. */
+export function checkBatchLimits(limits: BatchLimits): BatchLimits {
+  const { maxSamples, maxBytes } = limits;
+  if (!Number.isSafeInteger(maxSamples) || maxSamples < 1) {
+    throw new RangeError(`maxSamples must be a positive integer, got ${maxSamples}`);
+  }
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 1 || maxBytes > 2 ** 31) {
+    throw new RangeError(`maxBytes must be an integer in [1, 2^31], got ${maxBytes}`);
+  }
+  return { maxSamples, maxBytes };
+}
