@@ -30,7 +30,13 @@ describe("a full day of 1000 series", () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), "ferry-day-"));
-    history = await buildSourceTsdb({ dir: join(work, "source"), series: 1000, startMs: START, endMs: END, stepMs: 15_000 });
+    history = await buildSourceTsdb({
+      dir: join(work, "source"),
+      series: 1000,
+      startMs: START,
+      endMs: END,
+      stepMs: 15_000,
+    });
     [source, sink] = await Promise.all([
       startPrometheus({ dataDir: history.dir, role: "source" }),
       startVictoriaMetrics({ dataDir: join(work, "sink") }),

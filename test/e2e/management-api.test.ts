@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
@@ -71,6 +74,27 @@ describe("management API on a running gateway", () => {
     );
     const response = await client.listTargets({});
     expect(response.targets.map((t) => t.name)).toEqual(["k8s"]);
+  });
+
+  it.each(["grpc", "connect"])("answers buf curl --protocol %s, as the README shows", async (protocol) => {
+    const root = join(__dirname, "../..");
+    const { stdout } = await promisify(execFile)(
+      join(root, "node_modules/.bin/buf"),
+      [
+        "curl",
+        "--schema",
+        "proto",
+        "--http2-prior-knowledge",
+        "--protocol",
+        protocol,
+        `${stack.gateway.url}/ferry.v1.ImportService/ListTargets`,
+        "-d",
+        '{"clusterId":"edge-1"}',
+      ],
+      { cwd: root, timeout: 30_000 },
+    );
+    const body = JSON.parse(stdout) as { targets: Array<{ clusterId: string; name: string }> };
+    expect(body.targets.map((t) => `${t.clusterId}/${t.name}`)).toEqual(["edge-1/k8s"]);
   });
 
   const start = timestampFromMs(Date.parse("2026-01-02T00:00:00Z"));
