@@ -19,6 +19,7 @@ export {
   type ReadQuery,
   ResponseType,
 } from "./read-request";
+export { type Label, type RelabelRules, SeriesRelabeler } from "./relabel";
 export { compressBlock, snappyBackend, snappyUncompressedLength, uncompressBlock } from "./snappy";
 export { spliceReadResponse } from "./splice";
 export { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";

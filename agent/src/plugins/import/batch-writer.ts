@@ -1,14 +1,26 @@
-import { PushOutcome, RejectReason } from "@ferry/api";
+import { PushOutcome, RejectPolicy, RejectReason } from "@ferry/api";
 import { compressBlock, type WriteBatch } from "@ferry/prompb";
 import type { PushClient } from "../../core/push-client";
 import type { Counters } from "./import-counters";
+import type { RateLimiter } from "./rate-limiter";
+import { SinkRejectedError } from "./sink-rejected-error";
 import { splitBatch } from "./split-batch";
 
+export interface BatchWriterOptions {
+  importId: string;
+  concurrency: number;
+  onReject: RejectPolicy;
+  limiter: RateLimiter;
+  signal: AbortSignal;
+}
+
 /**
- * Pushes write batches with a bounded number in flight (the memory bound) and counts
- * every answer: written, or rejected by reason. A batch that continues a series split
- * across batches waits until everything before it is acknowledged, so the samples of
- * one series reach the sink in timestamp order. 413 splits a batch in two.
+ * Pushes write batches with a bounded number in flight (the memory bound) and counts every
+ * batch it sends as read, then as written or rejected by reason, so read = written + rejected
+ * once it has drained. A batch that continues a series split across batches waits until
+ * everything before it is acknowledged, so the samples of one series reach the sink in
+ * timestamp order. 413 splits a batch in two. A rejection fails the import unless the
+ * policy is to count.
  */
 export class BatchWriter {
   private readonly inFlight = new Set<Promise<void>>();
@@ -16,17 +28,16 @@ export class BatchWriter {
 
   constructor(
     private readonly push: PushClient,
-    private readonly importId: string,
     private readonly counters: Counters,
-    private readonly concurrency: number,
-    private readonly signal: AbortSignal,
+    private readonly options: BatchWriterOptions,
   ) {}
 
   async write(batch: WriteBatch): Promise<void> {
     this.throwIfFailed();
-    if (batch.continuesSeries) await this.waitFor(0);
-    else await this.waitFor(this.concurrency - 1);
+    await this.waitFor(batch.continuesSeries ? 0 : this.options.concurrency - 1);
+    await this.options.limiter.take(batch.samples + batch.histograms, this.options.signal);
     this.throwIfFailed();
+    this.counters.samplesRead += batch.samples + batch.histograms;
     const task = this.send(batch).catch((error: unknown) => {
       this.failure ??= { error };
     });
@@ -56,12 +67,19 @@ export class BatchWriter {
   private async send(batch: WriteBatch): Promise<void> {
     const payload = compressBlock(batch.body);
     const samples = batch.samples + batch.histograms;
-    const answer = await this.push.push(payload, {
-      samples: batch.samples,
-      histograms: batch.histograms,
-      importId: this.importId,
-      signal: this.signal,
-    });
+    let answer: Awaited<ReturnType<PushClient["push"]>>;
+    try {
+      answer = await this.push.push(payload, {
+        samples: batch.samples,
+        histograms: batch.histograms,
+        importId: this.options.importId,
+        signal: this.options.signal,
+      });
+    } catch (error) {
+      // Never acknowledged: not read for the invariant's purposes; the window is read again.
+      this.counters.samplesRead -= samples;
+      throw error;
+    }
     switch (answer.outcome) {
       case PushOutcome.ACCEPTED:
         this.counters.samplesWritten += samples;
@@ -69,15 +87,25 @@ export class BatchWriter {
         return;
       case PushOutcome.TOO_LARGE: {
         const halves = samples > 1 ? splitBatch(batch, Math.ceil(samples / 2)) : [];
-        if (halves.length < 2) {
-          this.counters.reject(RejectReason.TOO_LARGE, samples);
+        if (halves.length >= 2) {
+          this.counters.samplesRead -= samples;
+          for (const half of halves) {
+            this.counters.samplesRead += half.samples + half.histograms;
+            await this.send(half);
+          }
           return;
         }
-        for (const half of halves) await this.send(half);
+        this.reject(RejectReason.TOO_LARGE, samples, answer.sinkStatus, answer.message);
         return;
       }
       default:
-        this.counters.reject(answer.reason || RejectReason.OTHER_4XX, samples);
+        this.reject(answer.reason || RejectReason.OTHER_4XX, samples, answer.sinkStatus, answer.message);
     }
+  }
+
+  private reject(reason: RejectReason, samples: number, status: number, message: string): void {
+    this.counters.reject(reason, samples);
+    if (this.options.onReject !== RejectPolicy.COUNT)
+      throw new SinkRejectedError(reason, samples, status, message);
   }
 }

@@ -1,14 +1,22 @@
 import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { type ImportProgress, ImportProgressSchema, ImportState, type RunImport } from "@ferry/api";
-import { type BatchLimits, DEFAULT_BATCH_LIMITS } from "@ferry/prompb";
+import {
+  type ImportProgress,
+  ImportProgressSchema,
+  ImportState,
+  RejectPolicy,
+  type RunImport,
+} from "@ferry/api";
+import { type BatchLimits, DEFAULT_BATCH_LIMITS, SeriesRelabeler } from "@ferry/prompb";
+import { matchesLabels } from "@ferry/selector";
 import type { Logger } from "pino";
 import { Backoff, type BackoffOptions, sleep } from "../../core/backoff";
 import type { PushClient } from "../../core/push-client";
 import { BatchWriter } from "./batch-writer";
 import { Counters } from "./import-counters";
-import { RemoteReadError, RemoteReader } from "./remote-reader";
+import { RateLimiter } from "./rate-limiter";
+import { type OpenedRead, RemoteReadError, RemoteReader } from "./remote-reader";
 import {
   DEFAULT_WINDOW_PLANNER,
   type TimeWindow,
@@ -55,6 +63,9 @@ export class ImportRun {
   private readonly endMs: number;
   private readonly abort = new AbortController();
   private readonly reader: RemoteReader;
+  private readonly relabeler: SeriesRelabeler;
+  private readonly limiter: RateLimiter;
+  private readonly onReject: RejectPolicy;
   private readonly log: Logger;
 
   constructor(
@@ -77,6 +88,17 @@ export class ImportRun {
       maxResponseBytes: options.maxResponseBytes,
       timeoutMs: options.readTimeoutMs,
     });
+    const o = command.options;
+    const drops = o?.drop ?? [];
+    this.relabeler = new SeriesRelabeler({
+      extraLabels: Object.entries(o?.extraLabels ?? {}),
+      drop:
+        drops.length > 0
+          ? (labels) => drops.some((d) => matchesLabels(d.matchers, Object.fromEntries(labels)))
+          : undefined,
+    });
+    this.limiter = new RateLimiter(o?.rateLimit ?? 0);
+    this.onReject = o?.onReject ?? RejectPolicy.FAIL;
   }
 
   get isActive(): boolean {
@@ -111,21 +133,42 @@ export class ImportRun {
   async run(): Promise<void> {
     const planner = new WindowPlanner(this.checkpointMs, this.endMs, this.options.planner);
     this.log.info({ from: this.checkpointMs, to: this.endMs }, "import started");
+    let window = planner.next();
+    let prefetched: Promise<OpenedRead> | undefined;
     try {
-      for (let window = planner.next(); window; window = planner.next()) {
-        const bytes = await this.runWindow(window);
-        planner.observe(window, bytes);
-        this.checkpointMs = window.endMs + 1;
+      while (window) {
+        const current = window;
+        // Once this window's response is consumed its size sizes the next one, whose request
+        // then goes out while this window's last writes are still being acknowledged.
+        const onConsumed = (bytes: number) => {
+          planner.observe(current, bytes);
+          window = planner.next();
+          prefetched = window ? this.prefetch(window) : undefined;
+        };
+        await this.runWindow(current, prefetched, onConsumed);
+        this.checkpointMs = current.endMs + 1;
         this.counters.windowsDone++;
-        this.counters.windowsTotal = this.counters.windowsDone + planner.remainingEstimate();
+        this.counters.windowsTotal =
+          this.counters.windowsDone + (window ? 1 : 0) + planner.remainingEstimate();
         this.onChange(this, false);
       }
       this.finish(ImportState.COMPLETED, "");
     } catch (error) {
+      void prefetched?.then(
+        (opened) => opened.cancel(),
+        () => undefined,
+      );
       if (this.abort.signal.aborted)
         this.finish(ImportState.CANCELED, ConnectError.from(this.abort.signal.reason).rawMessage);
       else this.finish(ImportState.FAILED, explain(error));
     }
+  }
+
+  private prefetch(window: TimeWindow): Promise<OpenedRead> {
+    const opened = this.reader.open(window, this.abort.signal);
+    // A failed prefetch is retried by runWindow; never let it count as unhandled meanwhile.
+    opened.catch(() => undefined);
+    return opened;
   }
 
   private finish(state: ImportState, message: string): void {
@@ -136,28 +179,51 @@ export class ImportRun {
     this.onChange(this, true);
   }
 
-  /** Reads and writes one window, retrying reads up to the deadline. Returns the response bytes. */
-  private async runWindow(window: TimeWindow): Promise<number> {
+  /** Reads and writes one window, retrying reads up to the deadline. */
+  private async runWindow(
+    window: TimeWindow,
+    prefetched: Promise<OpenedRead> | undefined,
+    onConsumed: (bytes: number) => void,
+  ): Promise<void> {
     const backoff = new Backoff(this.options.readBackoff);
     const giveUpAt = Date.now() + this.options.readDeadlineMs;
+    let opening = prefetched;
     for (;;) {
       const delta = new Counters();
       this.windowCounters = delta;
-      const writer = new BatchWriter(this.push, this.id, delta, this.options.concurrency, this.abort.signal);
+      const writer = new BatchWriter(this.push, delta, {
+        importId: this.id,
+        concurrency: this.options.concurrency,
+        onReject: this.onReject,
+        limiter: this.limiter,
+        signal: this.abort.signal,
+      });
       try {
-        const result = await this.reader.read(window, this.abort.signal, (batch) => {
-          delta.samplesRead += batch.samples + batch.histograms;
-          return writer.write(batch);
+        const opened = await (opening ?? this.reader.open(window, this.abort.signal));
+        opening = undefined;
+        const result = await opened.consume((batch) => {
+          const kept = this.relabeler.isNoop ? batch : this.relabeler.apply(batch);
+          return kept ? writer.write(kept) : Promise.resolve();
         });
-        await writer.drain();
         delta.bytesRead = result.bytes;
+        onConsumed(result.bytes);
+        await writer.drain();
         this.commit(delta);
-        return result.bytes;
+        return;
       } catch (error) {
+        opening = undefined;
         await writer.settle();
+        const retry =
+          !this.abort.signal.aborted &&
+          error instanceof RemoteReadError &&
+          error.retryable &&
+          Date.now() < giveUpAt;
+        if (!retry) {
+          // What was sent stays counted: the import ends here and its counters must add up.
+          this.commit(delta);
+          throw error;
+        }
         this.windowCounters = new Counters();
-        if (this.abort.signal.aborted) throw error;
-        if (!(error instanceof RemoteReadError) || !error.retryable || Date.now() >= giveUpAt) throw error;
         this.log.warn({ err: error.message }, "remote read failed; retrying the window");
         await sleep(backoff.next(), this.abort.signal);
       }

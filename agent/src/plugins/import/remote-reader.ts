@@ -40,6 +40,13 @@ export interface ReadResult {
   mode: "samples" | "streamed";
 }
 
+/** A read whose response has started to arrive; consume hands its data on as write batches. */
+export interface OpenedRead {
+  consume(onBatch: (b: WriteBatch) => Promise<void>): Promise<ReadResult>;
+  /** Lets go of a response that will not be consumed. */
+  cancel(): void;
+}
+
 export interface RemoteReaderOptions {
   endpoint: string;
   selectors: readonly Selector[];
@@ -66,11 +73,8 @@ const MATCH_TYPES: Record<MatchType, MatcherType> = {
 export class RemoteReader {
   constructor(private readonly options: RemoteReaderOptions) {}
 
-  async read(
-    window: TimeWindow,
-    signal: AbortSignal,
-    onBatch: (b: WriteBatch) => Promise<void>,
-  ): Promise<ReadResult> {
+  /** Sends the read request; the response is consumed later (so it can be requested ahead). */
+  async open(window: TimeWindow, signal: AbortSignal): Promise<OpenedRead> {
     const { endpoint } = this.options;
     const request = compressBlock(
       encodeReadRequest(this.queries(window), [ResponseType.STREAMED_XOR_CHUNKS, ResponseType.SAMPLES]),
@@ -97,15 +101,22 @@ export class RemoteReader {
       throw new RemoteReadError(response.status, endpoint, text);
     }
     const contentType = response.headers.get("content-type") ?? "";
-    try {
-      if (contentType.startsWith(STREAMED_CONTENT_TYPE))
-        return await this.readStreamed(response, window, onBatch);
-      return await this.readSamples(response, onBatch);
-    } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      if (error instanceof TypeError) throw new RemoteReadError(0, endpoint, describe(error));
-      throw error;
-    }
+    return {
+      cancel: () => {
+        response.body?.cancel().catch(() => undefined);
+      },
+      consume: async (onBatch) => {
+        try {
+          if (contentType.startsWith(STREAMED_CONTENT_TYPE))
+            return await this.readStreamed(response, window, onBatch);
+          return await this.readSamples(response, onBatch);
+        } catch (error) {
+          if (signal.aborted) throw signal.reason;
+          if (error instanceof TypeError) throw new RemoteReadError(0, endpoint, describe(error));
+          throw error;
+        }
+      },
+    };
   }
 
   private queries(window: TimeWindow): ReadQuery[] {

@@ -5,6 +5,7 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import {
   type Import,
   ImportCountersSchema,
+  type ImportOptions,
   type ImportProgress,
   ImportProgressSchema,
   ImportSchema,
@@ -24,6 +25,13 @@ const COMMAND_TIMEOUT_MS = 15_000;
 /** Progress-only updates reach the disk at most this often per import; state changes at once. */
 const PERSIST_INTERVAL_MS = 1000;
 
+export interface ImportSpec {
+  startMs: number;
+  endMs: number;
+  selectors: Selector[];
+  options: ImportOptions;
+}
+
 export const isActive = (state: ImportState) =>
   state === ImportState.PENDING || state === ImportState.RUNNING;
 export const isFinal = (state: ImportState) => !isActive(state) && state !== ImportState.UNSPECIFIED;
@@ -42,7 +50,8 @@ export class ImportController {
     private readonly logger: Logger,
   ) {}
 
-  async start(target: Target, startMs: number, endMs: number, selectors: Selector[], force: boolean) {
+  async start(target: Target, spec: ImportSpec, force: boolean) {
+    const { startMs, endMs, selectors, options } = spec;
     const previous = this.imports.get(target.clusterId, target.name);
     if (previous && isActive(previous.state)) {
       throw new ConnectError(
@@ -69,6 +78,7 @@ export class ImportController {
       start: timestampFromMs(startMs),
       end: timestampFromMs(endMs),
       selectors,
+      options,
       state: ImportState.PENDING,
       checkpoint: resumable ? previous.checkpoint : undefined,
       counters: resumable ? previous.counters : create(ImportCountersSchema),
@@ -177,6 +187,7 @@ export class ImportController {
               selectors: record.selectors,
               checkpoint: record.checkpoint,
               counters: record.counters,
+              options: record.options,
             },
           },
         },

@@ -21,6 +21,7 @@ import type { TargetStore } from "./target-store";
 import {
   requireClusterId,
   requireEndpoint,
+  requireImportOptions,
   requireRange,
   requireSelectors,
   requireTargetName,
@@ -151,7 +152,8 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
       const target = await requireTarget(req.clusterId, req.target, "target");
       const [startMs, endMs] = requireRange(req.start, req.end);
       const selectors = requireSelectors("selectors", req.selectors);
-      return { import: await controller.start(target, startMs, endMs, selectors, req.force) };
+      const options = requireImportOptions(req);
+      return { import: await controller.start(target, { startMs, endMs, selectors, options }, req.force) };
     },
 
     async stopImport(req) {

@@ -2,7 +2,14 @@ import { create } from "@bufbuild/protobuf";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { type Selector, SelectorSchema } from "@ferry/api";
+import {
+  type ImportOptions,
+  ImportOptionsSchema,
+  RejectPolicy,
+  type Selector,
+  SelectorSchema,
+  type StartImportRequest,
+} from "@ferry/api";
 import { parseSelector, SelectorError } from "@ferry/selector";
 import { validateClusterId } from "../../core/cluster-id";
 
@@ -71,4 +78,26 @@ export function requireSelectors(field: string, texts: readonly string[]): Selec
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();
+}
+
+const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
+
+/** The import's options from a StartImport request: policy, rate limit, extra labels, drops. */
+export function requireImportOptions(req: StartImportRequest): ImportOptions {
+  if (!(req.onReject in RejectPolicy)) throw invalid("on_reject", `unknown policy ${req.onReject}`);
+  if (!Number.isFinite(req.rateLimit) || req.rateLimit < 0) {
+    throw invalid("rate_limit", `must be a non-negative number of samples per second, not ${req.rateLimit}`);
+  }
+  for (const [name, value] of Object.entries(req.extraLabels)) {
+    if (!LABEL_NAME.test(name)) throw invalid("extra_labels", `"${name}" is not a valid label name`);
+    if (name.startsWith("__"))
+      throw invalid("extra_labels", `"${name}": names starting with __ are reserved`);
+    if (value === "") throw invalid("extra_labels", `"${name}" needs a non-empty value`);
+  }
+  return create(ImportOptionsSchema, {
+    onReject: req.onReject === RejectPolicy.UNSPECIFIED ? RejectPolicy.FAIL : req.onReject,
+    rateLimit: req.rateLimit,
+    extraLabels: req.extraLabels,
+    drop: requireSelectors("drop_selectors", req.dropSelectors),
+  });
 }

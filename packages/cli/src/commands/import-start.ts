@@ -1,6 +1,6 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { StartImportResponseSchema } from "@ferry/api";
+import { RejectPolicy, StartImportResponseSchema } from "@ferry/api";
 import type { Command } from "commander";
 import type { CliDeps } from "../cli-deps";
 import { managementAction } from "../command-context";
@@ -20,6 +20,10 @@ interface Flags {
   match: string[];
   follow?: boolean;
   force?: boolean;
+  onReject: string;
+  rateLimit?: string;
+  label: string[];
+  drop: string[];
 }
 
 export function registerImportStart(imports: Command, deps: CliDeps): void {
@@ -38,6 +42,14 @@ export function registerImportStart(imports: Command, deps: CliDeps): void {
     )
     .option("--follow", "show progress until the import ends; exit 0 only if it completes")
     .option("--force", "start again although an earlier import of this target finished")
+    .option(
+      "--on-reject <policy>",
+      "when the sink refuses samples for good: fail (stop and explain) or count (skip them, keep counting)",
+      "fail",
+    )
+    .option("--rate-limit <samples/s>", "samples per second this import may write (default: no limit)")
+    .option("--label <name=value>", "label added to every imported series; repeat for more", collect, [])
+    .option("--drop <selector>", "series selector of series not to import; repeat for more", collect, [])
     .action(
       managementAction<Flags>(deps, async (ctx, flags) => {
         const now = deps.now();
@@ -49,6 +61,17 @@ export function registerImportStart(imports: Command, deps: CliDeps): void {
           );
         }
         const selectors = selectorFlags("--match", flags.match);
+        const drops = selectorFlags("--drop", flags.drop);
+        const onReject = { fail: RejectPolicy.FAIL, count: RejectPolicy.COUNT }[flags.onReject];
+        if (onReject === undefined)
+          throw new UsageError(`--on-reject: "${flags.onReject}" is neither fail nor count`);
+        const rateLimit = flags.rateLimit === undefined ? 0 : Number(flags.rateLimit);
+        if (flags.rateLimit !== undefined && !(Number.isFinite(rateLimit) && rateLimit > 0)) {
+          throw new UsageError(
+            `--rate-limit: "${flags.rateLimit}" is not a positive number of samples per second`,
+          );
+        }
+        const extraLabels = labelFlags(flags.label);
 
         const response = await ctx.client.startImport(
           {
@@ -58,6 +81,10 @@ export function registerImportStart(imports: Command, deps: CliDeps): void {
             end: timestampFromMs(endMs),
             selectors,
             force: flags.force === true,
+            onReject,
+            rateLimit,
+            extraLabels,
+            dropSelectors: drops,
           },
           ctx.call,
         );
@@ -89,4 +116,17 @@ export function registerImportStart(imports: Command, deps: CliDeps): void {
         if (status !== 0) throw new CommandFailedError("", status);
       }),
     );
+}
+
+function labelFlags(values: readonly string[]): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const value of values) {
+    const eq = value.indexOf("=");
+    const name = eq > 0 ? value.slice(0, eq) : "";
+    if (!/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(name) || eq === value.length - 1) {
+      throw new UsageError(`--label: "${value}" is not name=value with a valid label name and a value`);
+    }
+    labels[name] = value.slice(eq + 1);
+  }
+  return labels;
 }

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/v1/import_types.proto.
  */
 export const file_ferry_v1_import_types: GenFile = /*@__PURE__*/
-  fileDesc("ChtmZXJyeS92MS9pbXBvcnRfdHlwZXMucHJvdG8SCGZlcnJ5LnYxIpwBCgZUYXJnZXQSEgoKY2x1c3Rlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGVuZHBvaW50GAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk4KDExhYmVsTWF0Y2hlchIhCgR0eXBlGAEgASgOMhMuZmVycnkudjEuTWF0Y2hUeXBlEgwKBG5hbWUYAiABKAkSDQoFdmFsdWUYAyABKAkiNAoIU2VsZWN0b3ISKAoIbWF0Y2hlcnMYASADKAsyFi5mZXJyeS52MS5MYWJlbE1hdGNoZXIiSAoNUmVqZWN0ZWRDb3VudBImCgZyZWFzb24YASABKA4yFi5mZXJyeS52MS5SZWplY3RSZWFzb24SDwoHc2FtcGxlcxgCIAEoAyLcAQoOSW1wb3J0Q291bnRlcnMSFAoMc2FtcGxlc19yZWFkGAEgASgDEhcKD3NhbXBsZXNfd3JpdHRlbhgCIAEoAxIYChBzYW1wbGVzX3JlamVjdGVkGAMgASgDEikKCHJlamVjdGVkGAQgAygLMhcuZmVycnkudjEuUmVqZWN0ZWRDb3VudBISCgpieXRlc19yZWFkGAUgASgDEhUKDWJ5dGVzX3dyaXR0ZW4YBiABKAMSFAoMd2luZG93c19kb25lGAcgASgDEhUKDXdpbmRvd3NfdG90YWwYCCABKAMi6AMKBkltcG9ydBIKCgJpZBgBIAEoCRISCgpjbHVzdGVyX2lkGAIgASgJEg4KBnRhcmdldBgDIAEoCRIpCgVzdGFydBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIlCglzZWxlY3RvcnMYBiADKAsyEi5mZXJyeS52MS5TZWxlY3RvchIkCgVzdGF0ZRgHIAEoDjIVLmZlcnJ5LnYxLkltcG9ydFN0YXRlEi4KCmNoZWNrcG9pbnQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKCGNvdW50ZXJzGAkgASgLMhguZmVycnkudjEuSW1wb3J0Q291bnRlcnMSDwoHbWVzc2FnZRgKIAEoCRIuCgpjcmVhdGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcGVyY2VudBgOIAEoASqHAQoJTWF0Y2hUeXBlEhoKFk1BVENIX1RZUEVfVU5TUEVDSUZJRUQQABIUChBNQVRDSF9UWVBFX0VRVUFMEAESGAoUTUFUQ0hfVFlQRV9OT1RfRVFVQUwQAhIUChBNQVRDSF9UWVBFX1JFR0VYEAMSGAoUTUFUQ0hfVFlQRV9OT1RfUkVHRVgQBCqvAQoLSW1wb3J0U3RhdGUSHAoYSU1QT1JUX1NUQVRFX1VOU1BFQ0lGSUVEEAASGAoUSU1QT1JUX1NUQVRFX1BFTkRJTkcQARIYChRJTVBPUlRfU1RBVEVfUlVOTklORxACEhoKFklNUE9SVF9TVEFURV9DT01QTEVURUQQAxIXChNJTVBPUlRfU1RBVEVfRkFJTEVEEAQSGQoVSU1QT1JUX1NUQVRFX0NBTkNFTEVEEAViBnByb3RvMw", [file_ferry_v1_agent_link, file_google_protobuf_timestamp]);
+  fileDesc("ChtmZXJyeS92MS9pbXBvcnRfdHlwZXMucHJvdG8SCGZlcnJ5LnYxIpwBCgZUYXJnZXQSEgoKY2x1c3Rlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGVuZHBvaW50GAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk4KDExhYmVsTWF0Y2hlchIhCgR0eXBlGAEgASgOMhMuZmVycnkudjEuTWF0Y2hUeXBlEgwKBG5hbWUYAiABKAkSDQoFdmFsdWUYAyABKAkiNAoIU2VsZWN0b3ISKAoIbWF0Y2hlcnMYASADKAsyFi5mZXJyeS52MS5MYWJlbE1hdGNoZXIiSAoNUmVqZWN0ZWRDb3VudBImCgZyZWFzb24YASABKA4yFi5mZXJyeS52MS5SZWplY3RSZWFzb24SDwoHc2FtcGxlcxgCIAEoAyLcAQoOSW1wb3J0Q291bnRlcnMSFAoMc2FtcGxlc19yZWFkGAEgASgDEhcKD3NhbXBsZXNfd3JpdHRlbhgCIAEoAxIYChBzYW1wbGVzX3JlamVjdGVkGAMgASgDEikKCHJlamVjdGVkGAQgAygLMhcuZmVycnkudjEuUmVqZWN0ZWRDb3VudBISCgpieXRlc19yZWFkGAUgASgDEhUKDWJ5dGVzX3dyaXR0ZW4YBiABKAMSFAoMd2luZG93c19kb25lGAcgASgDEhUKDXdpbmRvd3NfdG90YWwYCCABKAMi5AEKDUltcG9ydE9wdGlvbnMSKQoJb25fcmVqZWN0GAEgASgOMhYuZmVycnkudjEuUmVqZWN0UG9saWN5EhIKCnJhdGVfbGltaXQYAiABKAESPgoMZXh0cmFfbGFiZWxzGAMgAygLMiguZmVycnkudjEuSW1wb3J0T3B0aW9ucy5FeHRyYUxhYmVsc0VudHJ5EiAKBGRyb3AYBCADKAsyEi5mZXJyeS52MS5TZWxlY3RvchoyChBFeHRyYUxhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEikgQKBkltcG9ydBIKCgJpZBgBIAEoCRISCgpjbHVzdGVyX2lkGAIgASgJEg4KBnRhcmdldBgDIAEoCRIpCgVzdGFydBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIlCglzZWxlY3RvcnMYBiADKAsyEi5mZXJyeS52MS5TZWxlY3RvchIkCgVzdGF0ZRgHIAEoDjIVLmZlcnJ5LnYxLkltcG9ydFN0YXRlEi4KCmNoZWNrcG9pbnQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKCGNvdW50ZXJzGAkgASgLMhguZmVycnkudjEuSW1wb3J0Q291bnRlcnMSDwoHbWVzc2FnZRgKIAEoCRIuCgpjcmVhdGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcGVyY2VudBgOIAEoARIoCgdvcHRpb25zGA8gASgLMhcuZmVycnkudjEuSW1wb3J0T3B0aW9ucyqHAQoJTWF0Y2hUeXBlEhoKFk1BVENIX1RZUEVfVU5TUEVDSUZJRUQQABIUChBNQVRDSF9UWVBFX0VRVUFMEAESGAoUTUFUQ0hfVFlQRV9OT1RfRVFVQUwQAhIUChBNQVRDSF9UWVBFX1JFR0VYEAMSGAoUTUFUQ0hfVFlQRV9OT1RfUkVHRVgQBCqvAQoLSW1wb3J0U3RhdGUSHAoYSU1QT1JUX1NUQVRFX1VOU1BFQ0lGSUVEEAASGAoUSU1QT1JUX1NUQVRFX1BFTkRJTkcQARIYChRJTVBPUlRfU1RBVEVfUlVOTklORxACEhoKFklNUE9SVF9TVEFURV9DT01QTEVURUQQAxIXChNJTVBPUlRfU1RBVEVfRkFJTEVEEAQSGQoVSU1QT1JUX1NUQVRFX0NBTkNFTEVEEAUqXgoMUmVqZWN0UG9saWN5Eh0KGVJFSkVDVF9QT0xJQ1lfVU5TUEVDSUZJRUQQABIWChJSRUpFQ1RfUE9MSUNZX0ZBSUwQARIXChNSRUpFQ1RfUE9MSUNZX0NPVU5UEAJiBnByb3RvMw", [file_ferry_v1_agent_link, file_google_protobuf_timestamp]);
 
 /**
  * A Prometheus server in a cluster whose history can be imported.
@@ -184,6 +184,44 @@ export const ImportCountersSchema: GenMessage<ImportCounters> = /*@__PURE__*/
   messageDesc(file_ferry_v1_import_types, 4);
 
 /**
+ * @generated from message ferry.v1.ImportOptions
+ */
+export type ImportOptions = Message<"ferry.v1.ImportOptions"> & {
+  /**
+   * @generated from field: ferry.v1.RejectPolicy on_reject = 1;
+   */
+  onReject: RejectPolicy;
+
+  /**
+   * Samples per second this import may write; 0 means no limit.
+   *
+   * @generated from field: double rate_limit = 2;
+   */
+  rateLimit: number;
+
+  /**
+   * Labels added to every series (a series' own label of the same name wins).
+   *
+   * @generated from field: map<string, string> extra_labels = 3;
+   */
+  extraLabels: { [key: string]: string };
+
+  /**
+   * Series matching any of these selectors are not imported.
+   *
+   * @generated from field: repeated ferry.v1.Selector drop = 4;
+   */
+  drop: Selector[];
+};
+
+/**
+ * Describes the message ferry.v1.ImportOptions.
+ * Use `create(ImportOptionsSchema)` to create a new message.
+ */
+export const ImportOptionsSchema: GenMessage<ImportOptions> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_types, 5);
+
+/**
  * @generated from message ferry.v1.Import
  */
 export type Import = Message<"ferry.v1.Import"> & {
@@ -262,6 +300,11 @@ export type Import = Message<"ferry.v1.Import"> & {
    * @generated from field: double percent = 14;
    */
   percent: number;
+
+  /**
+   * @generated from field: ferry.v1.ImportOptions options = 15;
+   */
+  options?: ImportOptions | undefined;
 };
 
 /**
@@ -269,7 +312,7 @@ export type Import = Message<"ferry.v1.Import"> & {
  * Use `create(ImportSchema)` to create a new message.
  */
 export const ImportSchema: GenMessage<Import> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_types, 5);
+  messageDesc(file_ferry_v1_import_types, 6);
 
 /**
  * @generated from enum ferry.v1.MatchType
@@ -347,4 +390,38 @@ export enum ImportState {
  */
 export const ImportStateSchema: GenEnum<ImportState> = /*@__PURE__*/
   enumDesc(file_ferry_v1_import_types, 1);
+
+/**
+ * What to do when the sink refuses samples for good (4xx other than 429/413).
+ *
+ * @generated from enum ferry.v1.RejectPolicy
+ */
+export enum RejectPolicy {
+  /**
+   * Same as FAIL.
+   *
+   * @generated from enum value: REJECT_POLICY_UNSPECIFIED = 0;
+   */
+  UNSPECIFIED = 0,
+
+  /**
+   * Stop the import, with a message that explains the cause.
+   *
+   * @generated from enum value: REJECT_POLICY_FAIL = 1;
+   */
+  FAIL = 1,
+
+  /**
+   * Count the rejected samples by reason and go on.
+   *
+   * @generated from enum value: REJECT_POLICY_COUNT = 2;
+   */
+  COUNT = 2,
+}
+
+/**
+ * Describes the enum ferry.v1.RejectPolicy.
+ */
+export const RejectPolicySchema: GenEnum<RejectPolicy> = /*@__PURE__*/
+  enumDesc(file_ferry_v1_import_types, 2);
 
