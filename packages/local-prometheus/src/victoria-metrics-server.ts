@@ -55,6 +55,9 @@ async function startOnPort(opts: VictoriaMetricsOptions, port: number): Promise<
     // what they just wrote, and backfilled data must not hit a stale cache.
     "-search.latencyOffset=0s",
     "-search.disableCache",
+    // Same timestamp, same series: one sample, as in Prometheus and Cortex. Without it VM 1.79
+    // keeps both copies, and a window re-sent after a crash would count twice.
+    "-dedup.minScrapeInterval=1ms",
     ...(opts.extraArgs ?? []),
   ];
   const proc = spawnManaged({ command: opts.binary ?? "victoria-metrics", args });

@@ -126,6 +126,7 @@ export class ImportRun {
       state: this.state,
       checkpoint: timestampFromMs(this.checkpointMs),
       counters: view.toProto(),
+      checkpointCounters: this.counters.toProto(),
       message: this.message,
     });
   }

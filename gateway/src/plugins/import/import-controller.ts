@@ -81,7 +81,8 @@ export class ImportController {
       options,
       state: ImportState.PENDING,
       checkpoint: resumable ? previous.checkpoint : undefined,
-      counters: resumable ? previous.counters : create(ImportCountersSchema),
+      counters: resumable ? (previous.checkpointCounters ?? previous.counters) : create(ImportCountersSchema),
+      checkpointCounters: resumable ? (previous.checkpointCounters ?? previous.counters) : create(ImportCountersSchema),
       message: resumable ? "resuming from checkpoint" : "waiting for the agent",
       createdAt: resumable ? previous.createdAt : now,
       updatedAt: now,
@@ -129,6 +130,7 @@ export class ImportController {
     }
     const updated: Import = { ...record };
     if (progress.counters) updated.counters = progress.counters;
+    if (progress.checkpointCounters) updated.checkpointCounters = progress.checkpointCounters;
     if (progress.checkpoint) updated.checkpoint = progress.checkpoint;
     const stateChanged = !isFinal(record.state) && progress.state !== record.state;
     if (!isFinal(record.state)) {
@@ -186,7 +188,7 @@ export class ImportController {
               end: record.end,
               selectors: record.selectors,
               checkpoint: record.checkpoint,
-              counters: record.counters,
+              counters: record.checkpointCounters ?? record.counters,
               options: record.options,
             },
           },
