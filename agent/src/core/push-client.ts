@@ -4,10 +4,11 @@ import type { Logger } from "pino";
 import { Backoff, type BackoffOptions, sleep } from "./backoff";
 import { type GatewayLink, SESSION_HEADER } from "./gateway-link";
 
+// At most 10 s apart: a sink back from an outage is used again within seconds.
 export const PUSH_RETRY_BACKOFF: BackoffOptions = {
   initialMs: 250,
   multiplier: 2,
-  maxMs: 30_000,
+  maxMs: 10_000,
   jitter: 0.2,
 };
 
