@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 
 export interface AgentOptions {
-  /** Gateway base URL, e.g. http://127.0.0.1:7443. */
+  /** Gateway base URL, e.g. http://127.0.0.1:7443; several, comma-separated, for failover. */
   gatewayUrl: string;
   /** This cluster's id; it becomes the sink tenant. */
   clusterId: string;

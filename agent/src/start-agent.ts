@@ -13,7 +13,8 @@ export const AGENT_VERSION = "0.1.0";
 
 /** The composition root: the link, the push path, the live remote-write proxy and the plugins. */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  const gatewayUrl = requireHttpUrl("gateway", options.gatewayUrl);
+  // A comma-separated list: gateways sharing one etcd, of which the leader serves.
+  const gatewayUrls = options.gatewayUrl.split(",").map((url) => requireHttpUrl("gateway", url.trim()));
   if (!options.clusterId) throw new AgentOptionError("cluster", "is required");
   const listen = options.remoteWriteListen
     ? parseHostPort("remote-write-listen", options.remoteWriteListen)
@@ -21,7 +22,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const logger = options.logger ?? pino({ name: "ferry-agent" }, pino.destination(2));
 
   const link = new GatewayLink({
-    gatewayUrl,
+    gatewayUrls,
     clusterId: options.clusterId,
     agentVersion: AGENT_VERSION,
     logger,

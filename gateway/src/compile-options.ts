@@ -8,6 +8,10 @@ export interface CompiledGatewayOptions {
   remoteWriteUrl: string;
   tenantHeader: string;
   queryUrl: string | undefined;
+  store: "file" | "etcd";
+  etcdEndpoints: string[];
+  etcdPrefix: string;
+  leaderLeaseSeconds: number;
   logger: Logger;
 }
 
@@ -47,12 +51,27 @@ export function requireHttpUrl(option: string, value: string): string {
 /** Fills defaults and rejects bad values up front, naming the flag. */
 export function compileGatewayOptions(options: GatewayOptions): CompiledGatewayOptions {
   const { host, port } = parseListen("listen", options.listen ?? "127.0.0.1:7443");
-  if (!options.dataDir) throw new GatewayOptionError("data-dir", "is required");
+  if (!options.dataDir && options.store !== "etcd") throw new GatewayOptionError("data-dir", "is required");
   const tenantHeader = options.tenantHeader ?? "X-Scope-OrgID";
   if (!/^[A-Za-z0-9-]+$/.test(tenantHeader)) {
     throw new GatewayOptionError("tenant-header", `"${tenantHeader}" is not an HTTP header name`);
   }
+  const store = options.store ?? "file";
+  if (store !== "file" && store !== "etcd")
+    throw new GatewayOptionError("store", `"${store}" is neither file nor etcd`);
+  const etcdEndpoints = (options.etcdEndpoints ?? []).map((e) => requireHttpUrl("etcd-endpoints", e));
+  if (store === "etcd" && etcdEndpoints.length === 0) {
+    throw new GatewayOptionError("etcd-endpoints", "is required with --store etcd");
+  }
+  const leaderLeaseSeconds = options.leaderLeaseSeconds ?? 10;
+  if (!Number.isInteger(leaderLeaseSeconds) || leaderLeaseSeconds < 2) {
+    throw new GatewayOptionError("leader-lease", "must be a whole number of seconds, at least 2");
+  }
   return {
+    store,
+    etcdEndpoints,
+    etcdPrefix: options.etcdPrefix ?? "ferry/",
+    leaderLeaseSeconds,
     host,
     port,
     dataDir: options.dataDir,

@@ -11,6 +11,14 @@ export interface GatewayOptions {
   tenantHeader?: string;
   /** Prefix of the sink's Prometheus HTTP API, e.g. http://cortex:9009/prometheus. */
   queryUrl?: string;
+  /** Where targets and imports live: "file" (default, under dataDir) or "etcd". */
+  store?: "file" | "etcd";
+  /** etcd client URLs, for store "etcd". Gateways sharing them elect one leader that serves. */
+  etcdEndpoints?: string[];
+  /** Key prefix in etcd, so several Ferry deployments can share one etcd. Default "ferry/". */
+  etcdPrefix?: string;
+  /** Seconds a leader's lease lives without renewal; bounds failover time. Default 10. */
+  leaderLeaseSeconds?: number;
   logger?: Logger;
 }
 
@@ -20,4 +28,6 @@ export interface RunningGateway {
   readonly port: number;
   /** Stops accepting, ends agent sessions and waits until no connection is left. */
   close(): Promise<void>;
+  /** Rejects if the gateway stops serving on its own (e.g. it lost its etcd leadership). */
+  readonly failed: Promise<never>;
 }

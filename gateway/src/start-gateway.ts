@@ -1,18 +1,26 @@
 import { join } from "node:path";
-import { compileGatewayOptions } from "./compile-options";
+import { Etcd3 } from "etcd3";
+import { type CompiledGatewayOptions, compileGatewayOptions } from "./compile-options";
 import { ClusterRegistry } from "./core/cluster-registry";
+import { EtcdStore } from "./core/etcd-store";
 import { FileStore } from "./core/file-store";
 import { GatewayServer } from "./core/gateway-server";
+import { Leadership } from "./core/leadership";
+import type { Store } from "./core/store";
 import type { GatewayOptions, RunningGateway } from "./gateway-options";
 import { importPlugin } from "./plugins/import";
 
-/** The composition root: the core plus the plugins this build ships. */
+/**
+ * The composition root: the core plus the plugins this build ships. With the etcd store it
+ * first waits to be elected leader; a standby gateway does not listen, so agents given
+ * several gateway URLs find the one that serves.
+ */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const config = compileGatewayOptions(options);
-  const store = await FileStore.open(join(config.dataDir, "store"));
+  const backend = await openStore(config);
   const server = await GatewayServer.create({
-    store,
-    clusters: await ClusterRegistry.load(store),
+    store: backend.store,
+    clusters: await ClusterRegistry.load(backend.store),
     remoteWriteUrl: config.remoteWriteUrl,
     tenantHeader: config.tenantHeader,
     queryUrl: config.queryUrl,
@@ -29,5 +37,54 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { url, sink: config.remoteWriteUrl },
     "gateway listening (h2c, plain text: local use only)",
   );
-  return { url, port: address.port, close: () => server.close() };
+
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await server.close();
+    await backend.close();
+  };
+  const failed = new Promise<never>((_, reject) => {
+    backend.onLost((error) => {
+      config.logger.error({ err: error }, "lost the etcd leadership; stopping");
+      close().then(
+        () => reject(error),
+        () => reject(error),
+      );
+    });
+  });
+  failed.catch(() => undefined);
+  return { url, port: address.port, close, failed };
+}
+
+interface StoreBackend {
+  store: Store;
+  onLost(handler: (error: Error) => void): void;
+  close(): Promise<void>;
+}
+
+async function openStore(config: CompiledGatewayOptions): Promise<StoreBackend> {
+  if (config.store === "file") {
+    return {
+      store: await FileStore.open(join(config.dataDir, "store")),
+      onLost: () => {},
+      close: async () => {},
+    };
+  }
+  const client = new Etcd3({ hosts: config.etcdEndpoints });
+  const leadership = await Leadership.acquire(
+    client,
+    `${config.etcdPrefix}leader`,
+    config.leaderLeaseSeconds,
+    config.logger,
+  );
+  return {
+    store: new EtcdStore(client, config.etcdPrefix),
+    onLost: (handler) => leadership.onLost(handler),
+    async close() {
+      await leadership.resign();
+      client.close();
+    },
+  };
 }

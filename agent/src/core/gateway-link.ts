@@ -13,7 +13,8 @@ import { type AgentPlugin, typeNameOf } from "./plugin";
 export const SESSION_HEADER = "ferry-session";
 
 export interface GatewayLinkOptions {
-  gatewayUrl: string;
+  /** One or more gateways; when one cannot be reached (a standby does not listen) the next is tried. */
+  gatewayUrls: readonly string[];
   clusterId: string;
   agentVersion: string;
   logger: Logger;
@@ -34,8 +35,12 @@ const FATAL_CODES = new Set([
  * (idle → connecting → ready → transient_failure → … → shutdown).
  */
 export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [ConnectError] }> {
-  readonly client: Client<typeof AgentLink>;
-  private readonly sessionManager: Http2SessionManager;
+  private readonly endpoints: Array<{
+    url: string;
+    sessions: Http2SessionManager;
+    client: Client<typeof AgentLink>;
+  }>;
+  private current = 0;
   private plugins: readonly AgentPlugin[] = [];
   private currentState = LinkState.Idle;
   private sessionId: string | undefined;
@@ -47,20 +52,33 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
 
   constructor(private readonly options: GatewayLinkOptions) {
     super();
+    if (options.gatewayUrls.length === 0) throw new Error("at least one gateway URL is needed");
     this.log = options.logger.child({ cluster: options.clusterId });
     // No HTTP/2 PINGs from connect-node: its keepalive timer can ping a session that was just
     // destroyed and crash the process (connectrpc/connect-es#1795, unfixed in 2.1). The
     // application heartbeat (Welcome.heartbeat_interval_ms, both directions) finds a dead peer.
-    this.sessionManager = new Http2SessionManager(options.gatewayUrl);
-    this.client = createClient(
-      AgentLink,
-      createGrpcTransport({
-        baseUrl: options.gatewayUrl,
-        sessionManager: this.sessionManager,
-        readMaxBytes: 64 * 1024 * 1024,
-        writeMaxBytes: 64 * 1024 * 1024,
-      }),
-    );
+    this.endpoints = options.gatewayUrls.map((url) => {
+      const sessions = new Http2SessionManager(url);
+      const client = createClient(
+        AgentLink,
+        createGrpcTransport({
+          baseUrl: url,
+          sessionManager: sessions,
+          readMaxBytes: 64 * 1024 * 1024,
+          writeMaxBytes: 64 * 1024 * 1024,
+        }),
+      );
+      return { url, sessions, client };
+    });
+  }
+
+  /** The client of the gateway currently (or last) connected. */
+  get client(): Client<typeof AgentLink> {
+    return this.endpoint.client;
+  }
+
+  private get endpoint() {
+    return this.endpoints[this.current % this.endpoints.length] as (typeof this.endpoints)[number];
   }
 
   get state(): LinkState {
@@ -124,7 +142,7 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
     this.outbox?.close();
     await this.loopDone;
     this.setState(LinkState.Shutdown);
-    this.sessionManager.abort();
+    for (const endpoint of this.endpoints) endpoint.sessions.abort();
   }
 
   private setState(state: LinkState): void {
@@ -150,8 +168,13 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
           this.emit("fatal", reason);
           return;
         }
-        this.log.warn({ code: Code[reason.code], err: reason.rawMessage }, "gateway link failed");
+        this.log.warn(
+          { code: Code[reason.code], err: reason.rawMessage, gateway: this.endpoint.url },
+          "gateway link failed",
+        );
       }
+      // Next time, the next gateway of the list (a standby does not listen; the leader does).
+      this.current++;
       this.setState(LinkState.TransientFailure);
       const delay = backoff.next();
       await sleep(delay, this.shutdown.signal).catch(() => undefined);
@@ -180,7 +203,7 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
     let watchdog: NodeJS.Timeout | undefined;
     let lastHeardMs = Date.now();
     try {
-      for await (const message of this.client.connect(outbox, { signal: abort.signal })) {
+      for await (const message of this.endpoint.client.connect(outbox, { signal: abort.signal })) {
         lastHeardMs = Date.now();
         const kind = message.kind;
         switch (kind.case) {
@@ -192,7 +215,10 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
             }, intervalMs);
             onReady();
             this.setState(LinkState.Ready);
-            this.log.info({ session: this.sessionId }, "connected to the gateway");
+            this.log.info(
+              { session: this.sessionId, gateway: this.endpoint.url },
+              "connected to the gateway",
+            );
             break;
           }
           case "command":

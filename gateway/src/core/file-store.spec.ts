@@ -2,6 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileStore } from "./file-store";
+import { describeStoreContract } from "./store-contract";
 
 describe("FileStore", () => {
   let dir: string;
@@ -43,4 +44,13 @@ describe("FileStore", () => {
     expect(await reopened.get("k")).toBe("old");
     expect(await readdir(dir)).toEqual(["k.json"]);
   });
+});
+
+describe("FileStore as a Store", () => {
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), "ferry-store-contract-"));
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+  describeStoreContract("file", () => FileStore.open(dir));
 });

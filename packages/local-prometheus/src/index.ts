@@ -1,5 +1,6 @@
 export { canonicalLabels } from "./canonical-labels";
 export { ProcessExitedError, PrometheusApiError, PromtoolError, ReadyTimeoutError } from "./errors";
+export { type EtcdOptions, type EtcdServer, startEtcd } from "./etcd-server";
 export { freePort } from "./free-port";
 export {
   type History,

@@ -82,7 +82,9 @@ export class ImportController {
       state: ImportState.PENDING,
       checkpoint: resumable ? previous.checkpoint : undefined,
       counters: resumable ? (previous.checkpointCounters ?? previous.counters) : create(ImportCountersSchema),
-      checkpointCounters: resumable ? (previous.checkpointCounters ?? previous.counters) : create(ImportCountersSchema),
+      checkpointCounters: resumable
+        ? (previous.checkpointCounters ?? previous.counters)
+        : create(ImportCountersSchema),
       message: resumable ? "resuming from checkpoint" : "waiting for the agent",
       createdAt: resumable ? previous.createdAt : now,
       updatedAt: now,

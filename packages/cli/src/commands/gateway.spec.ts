@@ -13,6 +13,7 @@ function fakeGateway() {
       close: async () => {
         closed++;
       },
+      failed: new Promise<never>(() => {}),
     };
   };
   return { started, startGateway, closed: () => closed };
