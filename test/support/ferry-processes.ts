@@ -15,26 +15,36 @@ export interface GatewayProcess {
 /** `ferry gateway` as a real process on a fixed port, ready once it answers ListClusters. */
 export async function spawnGateway(opts: {
   port: number;
-  dataDir: string;
+  /** The file store's directory; omit with --store etcd in extraArgs. */
+  dataDir?: string;
   remoteWriteUrl: string;
   queryUrl?: string;
+  extraArgs?: readonly string[];
+  /** Wait until it serves (default); a standby gateway does not until it leads. */
+  waitReady?: boolean;
 }): Promise<GatewayProcess> {
   const args = [
     FERRY,
     "gateway",
     "--listen",
     `127.0.0.1:${opts.port}`,
-    "--data-dir",
-    opts.dataDir,
     "--remote-write-url",
     opts.remoteWriteUrl,
   ];
+  if (opts.dataDir) args.push("--data-dir", opts.dataDir);
   if (opts.queryUrl) args.push("--query-url", opts.queryUrl);
+  args.push(...(opts.extraArgs ?? []));
   const process = spawnManaged({ command: globalThis.process.execPath, args });
   const url = `http://127.0.0.1:${opts.port}`;
   const client = createClient(ImportService, createGrpcTransport({ baseUrl: url }));
-  await until(async () => (await client.listClusters({})) !== undefined, 20_000, process);
-  return { url, process, client };
+  const gateway = { url, process, client };
+  if (opts.waitReady !== false) await waitUntilServing(gateway, 20_000);
+  return gateway;
+}
+
+/** Resolves once the gateway answers ListClusters. */
+export async function waitUntilServing(gateway: GatewayProcess, timeoutMs: number): Promise<void> {
+  await until(async () => (await gateway.client.listClusters({})) !== undefined, timeoutMs, gateway.process);
 }
 
 /** `ferry agent` as a real process; ready once the gateway lists its cluster as connected. */
@@ -42,10 +52,11 @@ export async function spawnAgent(
   gateway: GatewayProcess,
   clusterId: string,
   extraArgs: readonly string[] = [],
+  gatewayUrls: readonly string[] = [gateway.url],
 ): Promise<ManagedProcess> {
   const process = spawnManaged({
     command: globalThis.process.execPath,
-    args: [FERRY, "agent", "--gateway", gateway.url, "--cluster", clusterId, ...extraArgs],
+    args: [FERRY, "agent", "--gateway", gatewayUrls.join(","), "--cluster", clusterId, ...extraArgs],
   });
   await until(
     async () =>

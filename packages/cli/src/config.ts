@@ -31,6 +31,10 @@ export interface GatewayFlags {
   remoteWriteUrl?: string;
   tenantHeader?: string;
   queryUrl?: string;
+  store?: string;
+  etcdEndpoints?: string;
+  etcdPrefix?: string;
+  leaderLease?: string;
 }
 
 export interface AgentFlags {
@@ -124,22 +128,45 @@ function directory(setting: Setting): string {
 }
 
 export function gatewayOptionsFrom(flags: GatewayFlags, env: Env): GatewayOptions {
+  const store = lookup("--store", flags.store, env);
+  const kind = store?.value ?? "file";
+  if (store && kind !== "file" && kind !== "etcd") throw invalid(store, "expected file or etcd");
+  const dataDir =
+    kind === "etcd" ? lookup("--data-dir", flags.dataDir, env) : required("--data-dir", flags.dataDir, env);
   const options: GatewayOptions = {
-    dataDir: directory(required("--data-dir", flags.dataDir, env)),
+    dataDir: dataDir ? directory(dataDir) : "",
     remoteWriteUrl: httpUrl(required("--remote-write-url", flags.remoteWriteUrl, env)),
   };
+  if (store) options.store = kind === "etcd" ? "etcd" : "file";
   const listen = lookup("--listen", flags.listen, env);
   if (listen) options.listen = hostPort(listen);
   const tenantHeader = lookup("--tenant-header", flags.tenantHeader, env);
   if (tenantHeader) options.tenantHeader = headerName(tenantHeader);
   const queryUrl = lookup("--query-url", flags.queryUrl, env);
   if (queryUrl) options.queryUrl = httpUrl(queryUrl);
+  if (kind === "etcd") {
+    options.etcdEndpoints = httpUrls(required("--etcd-endpoints", flags.etcdEndpoints, env));
+    const prefix = lookup("--etcd-prefix", flags.etcdPrefix, env);
+    if (prefix) options.etcdPrefix = prefix.value;
+    const lease = lookup("--leader-lease", flags.leaderLease, env);
+    if (lease) {
+      const seconds = Number(lease.value.replace(/s$/, ""));
+      if (!Number.isInteger(seconds) || seconds < 2)
+        throw invalid(lease, "expected whole seconds, at least 2");
+      options.leaderLeaseSeconds = seconds;
+    }
+  }
   return options;
+}
+
+/** A comma-separated list of http(s) URLs. */
+function httpUrls(setting: Setting): string[] {
+  return setting.value.split(",").map((value) => httpUrl({ ...setting, value: value.trim() }));
 }
 
 export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
   const options: AgentOptions = {
-    gatewayUrl: httpUrl(required("--gateway", flags.gateway, env)),
+    gatewayUrl: httpUrls(required("--gateway", flags.gateway, env)).join(","),
     clusterId: clusterId(required("--cluster", flags.cluster, env)),
   };
   const dataDir = lookup("--data-dir", flags.dataDir, env);

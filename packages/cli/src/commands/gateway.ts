@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliDeps } from "../cli-deps";
 import { DEFAULT_SERVER_URL, type GatewayFlags, gatewayOptionsFrom } from "../config";
+import { CommandFailedError } from "../errors";
 import { waitForAbort } from "../wait-for-abort";
 
 export function registerGateway(program: Command, deps: CliDeps): void {
@@ -18,11 +19,30 @@ export function registerGateway(program: Command, deps: CliDeps): void {
       "header carrying the tenant (env FERRY_TENANT_HEADER, default X-Scope-OrgID)",
     )
     .option("--query-url <url>", "prefix of the sink's Prometheus API, for ferry query (env FERRY_QUERY_URL)")
+    .option("--store <kind>", "file (default) or etcd (env FERRY_STORE)")
+    .option(
+      "--etcd-endpoints <urls>",
+      "comma-separated etcd client URLs for --store etcd; gateways sharing them elect one leader (env FERRY_ETCD_ENDPOINTS)",
+    )
+    .option("--etcd-prefix <prefix>", "key prefix in etcd (env FERRY_ETCD_PREFIX, default ferry/)")
+    .option(
+      "--leader-lease <seconds>",
+      "leader lease TTL, bounds failover time (env FERRY_LEADER_LEASE, default 10)",
+    )
     .action(async (flags: GatewayFlags) => {
       const options = gatewayOptionsFrom(flags, deps.env);
       const gateway = await deps.startGateway(options);
       deps.stderr.write(`ferry: gateway serving on ${gateway.url}\n`);
-      await waitForAbort(deps.signal);
+      const failed = gateway.failed.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const outcome = await Promise.race([waitForAbort(deps.signal).then(() => undefined), failed]);
+      if (outcome !== undefined) {
+        throw new CommandFailedError(
+          `gateway stopped: ${outcome instanceof Error ? outcome.message : String(outcome)}`,
+        );
+      }
       deps.stderr.write("ferry: gateway shutting down\n");
       await gateway.close();
     });
