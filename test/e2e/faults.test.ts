@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { type Import, ImportState } from "@ferry/api";
 import {
   buildSourceTsdb,
@@ -63,16 +63,16 @@ describe("faults: kill -9 and outages mid-import", () => {
     await rm(work, { recursive: true, force: true });
   });
 
-  async function startSlowImport(target: string): Promise<void> {
-    await gateway.client.addTarget({ clusterId: "edge", name: target, endpoint: source.remoteReadUrl });
+  async function startSlowImport(target: string, clusterId = "edge"): Promise<void> {
+    await gateway.client.addTarget({ clusterId, name: target, endpoint: source.remoteReadUrl });
     await gateway.client.startImport({
-      clusterId: "edge",
+      clusterId,
       target,
       start: timestampFromMs(START),
       end: timestampFromMs(END),
       rateLimit: RATE,
     });
-    await waitForImport(gateway.client, "edge", target, (i) => i.percent >= 15, 60_000);
+    await waitForImport(gateway.client, clusterId, target, (i) => i.percent >= 15, 60_000);
   }
 
   async function expectExact(record: Import): Promise<void> {
@@ -109,5 +109,50 @@ describe("faults: kill -9 and outages mid-import", () => {
     expect(ImportState[during.import?.state ?? 0]).toBe("RUNNING");
     sink = await startVictoriaMetrics({ dataDir: join(work, "sink"), port: sinkPort });
     await expectExact(await waitForImport(gateway.client, "edge", "after-sink-outage", undefined, 120_000));
+  }, 240_000);
+
+  it("source stopped: the import fails after its read deadline with a clear message, and resumes when started again", async () => {
+    const impatient = await spawnAgent(gateway, "edge-2", ["--read-deadline", "3s"]);
+    try {
+      await startSlowImport("after-source-outage", "edge-2");
+      const sourcePort = source.port;
+      await source.stop();
+      const failed = await waitForImport(gateway.client, "edge-2", "after-source-outage", undefined, 60_000);
+      expect(ImportState[failed.state]).toBe("FAILED");
+      expect(failed.message).toMatch(/remote read from http:\/\/127\.0\.0\.1:\d+\/api\/v1\/read failed/);
+      const checkpoint = timestampMs(failed.checkpoint ?? timestampFromMs(START));
+      expect(checkpoint).toBeGreaterThan(START);
+      expect(checkpoint).toBeLessThan(END);
+      expect(Number(failed.counters?.samplesRead)).toBe(
+        Number(failed.counters?.samplesWritten) + Number(failed.counters?.samplesRejected),
+      );
+
+      source = await startPrometheus({ dataDir: history.dir, role: "source", port: sourcePort });
+      // The checkpointed prefix is in the sink, exactly.
+      await sink.flush();
+      const prefixExpected = await countSamplesPerSeries(
+        source.url,
+        '{job="ferry-history"}',
+        START,
+        checkpoint - 1,
+      );
+      expect(await countSamplesPerSeries(sink.url, '{job="ferry-history"}', START, checkpoint - 1)).toEqual(
+        prefixExpected,
+      );
+
+      // Started again (same range, no --force): it resumes from the checkpoint.
+      const resumed = await gateway.client.startImport({
+        clusterId: "edge-2",
+        target: "after-source-outage",
+        start: timestampFromMs(START),
+        end: timestampFromMs(END),
+      });
+      expect(resumed.import?.id).toBe(failed.id);
+      await expectExact(
+        await waitForImport(gateway.client, "edge-2", "after-source-outage", undefined, 120_000),
+      );
+    } finally {
+      await impatient.stop(2000);
+    }
   }, 240_000);
 });

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import type { AgentOptions } from "@ferry/agent";
 import type { GatewayOptions } from "@ferry/gateway";
+import { parseDuration } from "./duration";
 
 /**
  * The one place where flags and FERRY_* environment variables become the typed options of
@@ -39,9 +40,12 @@ export interface GatewayFlags {
 
 export interface AgentFlags {
   gateway?: string;
+  readDeadline?: string;
   cluster?: string;
   dataDir?: string;
   remoteWriteListen?: string;
+  kubeconfig?: string;
+  discoveryNamespace?: string;
 }
 
 interface Setting {
@@ -123,6 +127,16 @@ function clusterId(setting: Setting): string {
   return setting.value;
 }
 
+// Kubernetes namespace names are DNS-1123 labels.
+const NAMESPACE = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+function namespace(setting: Setting): string {
+  if (!NAMESPACE.test(setting.value)) {
+    throw invalid(setting, "expected a Kubernetes namespace (lower-case letters, digits and '-', up to 63)");
+  }
+  return setting.value;
+}
+
 function directory(setting: Setting): string {
   return resolve(setting.value);
 }
@@ -159,6 +173,14 @@ export function gatewayOptionsFrom(flags: GatewayFlags, env: Env): GatewayOption
   return options;
 }
 
+function durationMs(setting: Setting): number {
+  try {
+    return parseDuration(setting.value);
+  } catch (error) {
+    throw invalid(setting, error instanceof Error ? error.message : "expected a duration such as 30s or 5m");
+  }
+}
+
 /** A comma-separated list of http(s) URLs. */
 function httpUrls(setting: Setting): string[] {
   return setting.value.split(",").map((value) => httpUrl({ ...setting, value: value.trim() }));
@@ -173,6 +195,12 @@ export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
   if (dataDir) options.dataDir = directory(dataDir);
   const remoteWriteListen = lookup("--remote-write-listen", flags.remoteWriteListen, env);
   if (remoteWriteListen) options.remoteWriteListen = hostPort(remoteWriteListen);
+  const kubeconfig = lookup("--kubeconfig", flags.kubeconfig, env);
+  if (kubeconfig) options.kubeconfig = directory(kubeconfig);
+  const discoveryNamespace = lookup("--discovery-namespace", flags.discoveryNamespace, env);
+  if (discoveryNamespace) options.discoveryNamespace = namespace(discoveryNamespace);
+  const readDeadline = lookup("--read-deadline", flags.readDeadline, env);
+  if (readDeadline) options.import = { readDeadlineMs: durationMs(readDeadline) };
   return options;
 }
 
