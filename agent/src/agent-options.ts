@@ -9,6 +9,13 @@ export interface AgentOptions {
   dataDir?: string;
   /** HOST:PORT on which the cluster's Prometheus can remote_write live data (path /api/v1/write). */
   remoteWriteListen?: string;
+  /**
+   * Kubeconfig file for Prometheus discovery. Without it the agent uses its pod's service account
+   * when it runs in a cluster (KUBERNETES_SERVICE_HOST is set), and has no discovery otherwise.
+   */
+  kubeconfig?: string;
+  /** Discover only in this namespace (for an agent whose RBAC covers one namespace). */
+  discoveryNamespace?: string;
   logger?: Logger;
   /** Tuning of the import engine; defaults suit most sources. */
   import?: ImportTuning;

@@ -1,4 +1,4 @@
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import type { AgentOptions, ImportTuning, RunningAgent } from "./agent-options";
 import { AgentOptionError, parseHostPort, requireHttpUrl } from "./compile-options";
 import { GatewayLink } from "./core/gateway-link";
@@ -8,6 +8,8 @@ import { PushClient } from "./core/push-client";
 import { RemoteWriteProxy } from "./core/remote-write-proxy";
 import { importPlugin } from "./plugins/import";
 import { DEFAULT_IMPORT_RUN, type ImportRunOptions } from "./plugins/import/import-run";
+import { KubeconfigError } from "./plugins/import/kubernetes/client-node-api";
+import { createKubeDiscovery } from "./plugins/import/kubernetes/create-kube-discovery";
 
 export const AGENT_VERSION = "0.1.0";
 
@@ -20,6 +22,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     ? parseHostPort("remote-write-listen", options.remoteWriteListen)
     : undefined;
   const logger = options.logger ?? pino({ name: "ferry-agent" }, pino.destination(2));
+
+  const discovery = await kubeDiscovery(options, logger);
 
   const link = new GatewayLink({
     gatewayUrls,
@@ -35,7 +39,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     push,
     sendEvent: (body) => link.sendEvent(body),
   };
-  const plugins: AgentPlugin[] = [importPlugin({ run: importRunOptions(options.import) })(core)];
+  const plugins: AgentPlugin[] = [importPlugin({ discovery, run: importRunOptions(options.import) })(core)];
   link.setPlugins(plugins);
 
   let proxy: RemoteWriteProxy | undefined;
@@ -65,6 +69,20 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await link.close();
     },
   };
+}
+
+async function kubeDiscovery(options: AgentOptions, logger: Logger) {
+  try {
+    return await createKubeDiscovery({
+      kubeconfig: options.kubeconfig,
+      namespace: options.discoveryNamespace,
+      env: process.env,
+      logger,
+    });
+  } catch (error) {
+    if (error instanceof KubeconfigError) throw new AgentOptionError("kubeconfig", error.message);
+    throw error;
+  }
 }
 
 function importRunOptions(tuning: ImportTuning = {}): ImportRunOptions {

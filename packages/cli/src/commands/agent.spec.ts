@@ -43,4 +43,45 @@ describe("ferry agent", () => {
     expect(await cli.run("agent", "--gateway", "http://gw", "--cluster", "prod/eu")).toBe(2);
     expect(cli.stderr.text).toMatch(/^ferry: invalid --cluster "prod\/eu": expected up to 150 letters/);
   });
+
+  it("passes the discovery settings: --kubeconfig resolved, the namespace checked", async () => {
+    const started: AgentOptions[] = [];
+    const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
+      started.push(options);
+      return { remoteWriteUrl: undefined, ready: async () => {}, close: async () => {} };
+    };
+    const cli = cliHarness({}, { startAgent, env: { FERRY_DISCOVERY_NAMESPACE: "monitoring" } });
+    const run = cli.run(
+      "agent",
+      "--gateway",
+      "http://gw",
+      "--cluster",
+      "prod",
+      "--kubeconfig",
+      "/etc/ferry/kubeconfig",
+    );
+    await new Promise((r) => setTimeout(r, 20));
+    expect(started[0]).toMatchObject({
+      kubeconfig: "/etc/ferry/kubeconfig",
+      discoveryNamespace: "monitoring",
+    });
+    cli.shutdown.abort();
+    expect(await run).toBe(0);
+
+    const bad = cliHarness({}, { startAgent: async () => Promise.reject(new Error("must not start")) });
+    expect(
+      await bad.run(
+        "agent",
+        "--gateway",
+        "http://gw",
+        "--cluster",
+        "prod",
+        "--discovery-namespace",
+        "Monitoring",
+      ),
+    ).toBe(2);
+    expect(bad.stderr.text).toMatch(
+      /^ferry: invalid --discovery-namespace "Monitoring": expected a Kubernetes namespace/,
+    );
+  });
 });
