@@ -1,7 +1,11 @@
 import { MalformedError, UnsupportedChunkEncodingError } from "./errors";
+import { FloatHistogramChunkIterator } from "./float-histogram-chunk";
 import { DEFAULT_MAX_FRAME_BYTES, FrameReader } from "./frames";
+import { HistogramChunkIterator } from "./histogram-chunk";
 import { BatchBuilder, sampleFieldSize } from "./private/batch-builder";
+import { writeFloatHistogramField, writeIntegerHistogramField } from "./private/histogram-field";
 import { LabelBuffer } from "./private/label-buffer";
+import { ProtoWriter } from "./private/proto-writer";
 import { WireReader } from "./private/wire-reader";
 import { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
 import { ChunkEncoding, XorChunkIterator } from "./xor-chunk";
@@ -25,20 +29,29 @@ export interface ChunkedReadDecoderOptions {
   maxFrameBytes?: number;
 }
 
+/** What the open part of a series holds: a series that changes kind gets a new part. */
+const FLOATS = 1;
+const HISTOGRAMS = 2;
+
 /**
  * Turns a STREAMED_XOR_CHUNKS remote-read body into remote-write batches as it arrives: checks
- * each frame, decodes the XOR chunks of every `ChunkedSeries`, keeps the samples within
- * [minMs, maxMs] and writes them as `WriteRequest` bytes, labels copied verbatim. Prometheus may
- * split one series over consecutive frames; those pieces are joined again. Batches follow the
- * same limits and splitting rules as `spliceReadResponse`; series with no sample in the window
- * are left out. Memory stays at about one frame plus one batch. After it throws, discard it (and
- * the batches of the current window): its state is undefined.
+ * each frame, decodes the chunks of every `ChunkedSeries` (XOR floats, and native histograms with
+ * integer or float counts), keeps the samples within [minMs, maxMs] and writes them as
+ * `WriteRequest` bytes, labels copied verbatim, float values and histogram floats bit for bit.
+ * Prometheus may split one series over consecutive frames; those pieces are joined again. A series
+ * that holds floats and histograms gets one `TimeSeries` per run of one kind, in time order
+ * (receivers append a `TimeSeries`' floats before its histograms). Batches follow the same limits
+ * and splitting rules as `spliceReadResponse`; series with no sample in the window are left out.
+ * Memory stays at about one frame plus one batch. After it throws, discard it (and the batches of
+ * the current window): its state is undefined.
  */
 export class ChunkedReadDecoder {
   /** Chunks seen so far (inside the window or not). */
   chunksRead = 0;
-  /** Samples within the window handed to batches so far. */
+  /** Float samples within the window handed to batches so far. */
   samplesRead = 0;
+  /** Histogram samples within the window handed to batches so far. */
+  histogramsRead = 0;
 
   private readonly minMs: number;
   private readonly maxMs: number;
@@ -48,13 +61,20 @@ export class ChunkedReadDecoder {
   private readonly series = new WireReader();
   private readonly chunk = new WireReader();
   private readonly xor = new XorChunkIterator();
+  private readonly histogram = new HistogramChunkIterator();
+  private readonly floatHistogram = new FloatHistogramChunkIterator();
+  /** One histogram field, encoded before it is known which batch it fits in. */
+  private readonly field = new ProtoWriter(256);
   /** Labels of the open series, and of the series being read (swapped when a new one starts). */
   private labels = new LabelBuffer();
   private incoming = new LabelBuffer();
   private seriesOpen = false;
   private seriesQuery = 0;
-  /** Whether the open series already put samples in a batch (later parts are continuations). */
+  /** Whether the open series already put samples in a batch, and the last batch it did. */
   private seriesWritten = false;
+  private seriesBatch = 0;
+  /** FLOATS or HISTOGRAMS: what the open part holds. */
+  private partKind = 0;
 
   constructor(opts: ChunkedReadDecoderOptions) {
     const { minMs, maxMs } = opts;
@@ -176,26 +196,61 @@ export class ChunkedReadDecoder {
       }
     }
     this.chunksRead++;
-    if (encoding !== ChunkEncoding.XOR) throw new UnsupportedChunkEncodingError(encoding);
+    if (encoding < ChunkEncoding.XOR || encoding > ChunkEncoding.FLOAT_HISTOGRAM) {
+      throw new UnsupportedChunkEncodingError(encoding);
+    }
     if (dataStart < 0) throw new MalformedError("chunk without data");
     // The chunk's time range comes from the TSDB's chunk meta: skip chunks outside the window.
     if (maxTime < this.minMs || minTime > this.maxMs) return;
 
-    const it = this.xor.reset(frame, dataStart, dataEnd);
     const minMs = this.minMs;
     const maxMs = this.maxMs;
-    while (it.next()) {
-      const t = it.t;
-      if (t < minMs) continue;
-      if (t > maxMs) break;
-      this.addSample(t, it.hi, it.lo);
+    if (encoding === ChunkEncoding.XOR) {
+      const it = this.xor.reset(frame, dataStart, dataEnd);
+      while (it.next()) {
+        const t = it.t;
+        if (t < minMs) continue;
+        if (t > maxMs) break;
+        this.makeRoom(sampleFieldSize(t), FLOATS);
+        this.batches.appendSample(t, it.hi, it.lo);
+        this.samplesRead++;
+      }
+    } else if (encoding === ChunkEncoding.HISTOGRAM) {
+      // Every sample is decoded (each depends on the previous), only those inside are written.
+      const it = this.histogram.reset(frame, dataStart, dataEnd);
+      while (it.next()) {
+        const t = it.t;
+        if (t < minMs) continue;
+        if (t > maxMs) break;
+        this.field.reset();
+        writeIntegerHistogramField(this.field, it);
+        this.addHistogram();
+      }
+    } else {
+      const it = this.floatHistogram.reset(frame, dataStart, dataEnd);
+      while (it.next()) {
+        const t = it.t;
+        if (t < minMs) continue;
+        if (t > maxMs) break;
+        this.field.reset();
+        writeFloatHistogramField(this.field, it);
+        this.addHistogram();
+      }
     }
   }
 
-  private addSample(t: number, hi: number, lo: number): void {
+  private addHistogram(): void {
+    const field = this.field;
+    this.makeRoom(field.len, HISTOGRAMS);
+    this.batches.appendToPart(field.buf, 0, field.len, 0, 1);
+    this.histogramsRead++;
+  }
+
+  /** Leaves a part of the open series of `kind` open, with room for one more sample of `bytes`. */
+  private makeRoom(bytes: number, kind: number): void {
     const b = this.batches;
     const labels = this.labels;
-    const bytes = sampleFieldSize(t);
+    if (b.partOpen && kind !== this.partKind) b.endPart();
     if (b.partOpen) {
       if (!b.fitsInPart(bytes, 1)) {
         b.flush();
@@ -203,11 +258,12 @@ export class ChunkedReadDecoder {
       }
     } else {
       if (!b.isEmpty && !b.fitsNewPart(labels.len + bytes, 1)) b.flush();
-      b.beginPart(labels.buf, labels.len, this.seriesWritten);
+      // A later part in the same batch as earlier ones needs no wait: the sink takes a request in order.
+      b.beginPart(labels.buf, labels.len, this.seriesWritten && this.seriesBatch !== b.batchIndex);
+      this.partKind = kind;
     }
-    b.appendSample(t, hi, lo);
     this.seriesWritten = true;
-    this.samplesRead++;
+    this.seriesBatch = b.batchIndex;
   }
 
   private closeSeries(): void {

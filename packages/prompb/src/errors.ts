@@ -5,7 +5,9 @@ export type PrompbErrorCode =
   | "truncated"
   | "snappy_too_large"
   | "malformed"
-  | "unsupported_chunk_encoding";
+  | "unsupported_chunk_encoding"
+  | "unsupported_histogram_schema"
+  | "stream_aborted";
 
 /** Base class of every error the codec throws on bad input. */
 export abstract class PrompbError extends Error {
@@ -42,6 +44,20 @@ export class TruncatedError extends PrompbError {
   override readonly name = "TruncatedError";
 }
 
+/**
+ * A streamed response stopped with text where a frame should be: a server that meets an error
+ * after it has sent its 200 status and some frames can only write the error into the body, as
+ * Prometheus does (e.g. 2.42 on gauge histograms: "iterate chunk while re-encoding: detected
+ * unexpected counter reset in histogram").
+ */
+export class StreamAbortedError extends PrompbError {
+  override readonly code = "stream_aborted";
+  override readonly name = "StreamAbortedError";
+  constructor(readonly serverMessage: string) {
+    super(`the server aborted the stream: ${serverMessage}`);
+  }
+}
+
 /** A snappy block announces an uncompressed size above the caller's limit (a snappy bomb). */
 export class SnappyTooLargeError extends PrompbError {
   override readonly code = "snappy_too_large";
@@ -60,12 +76,24 @@ export class MalformedError extends PrompbError {
   override readonly name = "MalformedError";
 }
 
-/** A chunk encoding this codec cannot decode yet (native histograms, unknown). */
+/** A chunk encoding this codec cannot decode (UNKNOWN = 0, or one newer than FLOAT_HISTOGRAM = 3). */
 export class UnsupportedChunkEncodingError extends PrompbError {
   override readonly code = "unsupported_chunk_encoding";
   override readonly name = "UnsupportedChunkEncodingError";
   constructor(readonly encoding: number) {
-    super(`chunk encoding ${encoding} is not supported (only XOR = 1)`);
+    super(`chunk encoding ${encoding} is not supported (only XOR = 1, HISTOGRAM = 2, FLOAT_HISTOGRAM = 3)`);
+  }
+}
+
+/**
+ * A histogram chunk with a schema this codec cannot carry: only the exponential schemas -4 to 8
+ * exist in Prometheus 2.42 (custom-bucket schema -53 came later, with a chunk layout of its own).
+ */
+export class UnsupportedHistogramSchemaError extends PrompbError {
+  override readonly code = "unsupported_histogram_schema";
+  override readonly name = "UnsupportedHistogramSchemaError";
+  constructor(readonly schema: number) {
+    super(`histogram schema ${schema} is not supported (only -4 to 8)`);
   }
 }
 

@@ -1,6 +1,13 @@
 import fc from "fast-check";
 import { crc32c } from "./crc32c";
-import { CrcMismatchError, FrameTooLargeError, MalformedError, PrompbError, TruncatedError } from "./errors";
+import {
+  CrcMismatchError,
+  FrameTooLargeError,
+  MalformedError,
+  PrompbError,
+  StreamAbortedError,
+  TruncatedError,
+} from "./errors";
 import { encodeFrame, FrameReader } from "./frames";
 import { captureBody } from "./private/testing/fixtures";
 
@@ -90,6 +97,26 @@ describe("FrameReader", () => {
       expect(() => readFrames(body.subarray(0, cut))).toThrow(TruncatedError);
     }
     expect(readFrames(new Uint8Array(0))).toEqual([]);
+  });
+
+  it("reports an error a server wrote as text after its frames, short or long", () => {
+    const frame = encodeFrame(Uint8Array.of(1, 2, 3));
+    for (const message of ["query timed out\n", `expanding series: ${"x".repeat(300)}\n`]) {
+      const input = Buffer.concat([frame, Buffer.from(message)]);
+      for (const cuts of [[], [frame.length + 3]]) {
+        const err = (() => {
+          try {
+            readFrames(input, cuts);
+          } catch (e) {
+            return e;
+          }
+        })();
+        expect(err).toBeInstanceOf(StreamAbortedError);
+        // A long message is cut where the frame it seems to start ends.
+        expect(message.startsWith((err as StreamAbortedError).serverMessage)).toBe(true);
+        expect((err as StreamAbortedError).serverMessage.length).toBeGreaterThan(10);
+      }
+    }
   });
 
   it("checks the CRC as big-endian CRC32-Castagnoli", () => {

@@ -1,5 +1,11 @@
 import { crc32c } from "./crc32c";
-import { CrcMismatchError, FrameTooLargeError, MalformedError, TruncatedError } from "./errors";
+import {
+  CrcMismatchError,
+  FrameTooLargeError,
+  MalformedError,
+  StreamAbortedError,
+  TruncatedError,
+} from "./errors";
 import { uvarintSize, writeUvarint } from "./private/varint";
 
 /**
@@ -62,9 +68,14 @@ export class FrameReader {
     }
   }
 
-  /** Declares the body complete; throws `TruncatedError` if it stopped inside a frame. */
+  /**
+   * Declares the body complete; throws `TruncatedError` if it stopped inside a frame, or
+   * `StreamAbortedError` if what it stopped in is the text of a server's error.
+   */
   end(): void {
     if (this.pendingLen > 0) {
+      const text = errorText(this.pending, 0, this.pendingLen);
+      if (text !== undefined) throw new StreamAbortedError(text);
       const of = this.frameLen < 0 ? "an incomplete header" : `a ${this.frameLen}-byte frame`;
       throw new TruncatedError(`stream ended after ${this.pendingLen} bytes of ${of}`);
     }
@@ -148,9 +159,32 @@ export class FrameReader {
     const start = off + this.headerLen;
     const stop = start + this.dataLen;
     const actual = crc32c(buf, start, stop);
-    if (actual !== expected) throw new CrcMismatchError(expected, actual);
+    if (actual !== expected) {
+      const text = errorText(buf, off, stop);
+      throw text === undefined ? new CrcMismatchError(expected, actual) : new StreamAbortedError(text);
+    }
     this.framesRead++;
     this.onFrame(buf.subarray(start, stop));
+  }
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * `buf[start, end)` as text if it reads as a server's error message rather than a frame: UTF-8
+ * without control characters but tab and line breaks, and long enough not to be a frame's header.
+ */
+function errorText(buf: Uint8Array, start: number, end: number): string | undefined {
+  if (end - start < 8) return undefined;
+  for (let i = start; i < end; i++) {
+    const b = buf[i]!;
+    if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d) return undefined;
+    if (b === 0x7f) return undefined;
+  }
+  try {
+    return utf8.decode(buf.subarray(start, end)).trim();
+  } catch {
+    return undefined;
   }
 }
 

@@ -8,10 +8,21 @@ export {
   PrompbError,
   type PrompbErrorCode,
   SnappyTooLargeError,
+  StreamAbortedError,
   TruncatedError,
   UnsupportedChunkEncodingError,
+  UnsupportedHistogramSchemaError,
 } from "./errors";
+export { FloatHistogramChunkIterator } from "./float-histogram-chunk";
 export { DEFAULT_MAX_FRAME_BYTES, encodeFrame, FrameReader } from "./frames";
+export {
+  type BucketSpan,
+  type FloatHistogram,
+  type Histogram,
+  type IntegerHistogram,
+  ResetHint,
+} from "./histogram";
+export { HistogramChunkIterator } from "./histogram-chunk";
 export {
   encodeReadRequest,
   type LabelMatcher,
@@ -21,7 +32,7 @@ export {
 } from "./read-request";
 export { type Label, type RelabelRules, SeriesRelabeler } from "./relabel";
 export { compressBlock, snappyBackend, snappyUncompressedLength, uncompressBlock } from "./snappy";
-export { spliceReadResponse } from "./splice";
+export { ReadResponseSplicer, spliceReadResponse } from "./splice";
 export { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
 export {
   countWriteRequest,

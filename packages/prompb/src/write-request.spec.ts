@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { MalformedError, PrompbError } from "./errors";
 import { captureBody } from "./private/testing/fixtures";
+import { floatChunk, integerChunk } from "./private/testing/histogram-chunks";
 import { uncompressBlock } from "./snappy";
 import { spliceReadResponse } from "./splice";
 import { countWriteRequest, decodeWriteRequest, encodeWriteRequest, type WriteSeries } from "./write-request";
@@ -84,8 +85,28 @@ describe("write requests", () => {
     ]);
     expect(countWriteRequest(body)).toEqual({ series: 1, samples: 1, histograms: 2 });
     const [s] = decodeWriteRequest(body);
-    expect(s!.histograms).toBe(2);
+    expect(s!.histograms).toHaveLength(2);
     expect(s!.samples).toHaveLength(1);
+  });
+
+  it("round-trips native histograms of both kinds after the float samples", () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(integerChunk, floatChunk), { maxLength: 4 }), (chunks) => {
+        const input: WriteSeries[] = chunks.map((histograms, i) => ({
+          labels: [["h", String(i)]],
+          samples: [{ timestampMs: i, value: i }],
+          histograms,
+        }));
+        const body = encodeWriteRequest(input);
+        expect(decodeWriteRequest(body).map((s) => s.histograms)).toEqual(chunks);
+        expect(countWriteRequest(body)).toEqual({
+          series: chunks.length,
+          samples: chunks.length,
+          histograms: chunks.reduce((n, c) => n + c.length, 0),
+        });
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it("throws only typed errors on garbage", () => {

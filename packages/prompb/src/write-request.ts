@@ -1,5 +1,6 @@
 import { TextDecoder } from "node:util";
 import { MalformedError } from "./errors";
+import { type Histogram, readHistogram, writeHistogram } from "./histogram";
 import { ProtoWriter } from "./private/proto-writer";
 import { WireReader } from "./private/wire-reader";
 
@@ -24,6 +25,8 @@ export interface WriteSample {
 export interface WriteSeries {
   labels: [string, string][];
   samples: WriteSample[];
+  /** Native histogram samples, written after the float samples. */
+  histograms?: Histogram[];
 }
 
 export interface DecodedSample {
@@ -36,8 +39,8 @@ export interface DecodedSample {
 export interface DecodedSeries {
   labels: [string, string][];
   samples: DecodedSample[];
-  /** Native histogram samples in the series (not decoded). */
-  histograms: number;
+  /** Native histogram samples, in wire order. */
+  histograms: Histogram[];
 }
 
 /**
@@ -103,6 +106,15 @@ export function encodeWriteRequest(series: readonly WriteSeries[]): Uint8Array {
       w.int64(sample.timestampMs);
       w.join(entry);
     }
+    for (const h of s.histograms ?? []) {
+      if (!Number.isSafeInteger(h.timestampMs)) {
+        throw new RangeError(`histogram timestamp ${h.timestampMs} is not a safe integer`);
+      }
+      w.byte(HISTOGRAM_TAG);
+      const entry = w.fork();
+      writeHistogram(w, h);
+      w.join(entry);
+    }
     w.join(ts);
   }
   return w.finish();
@@ -122,7 +134,7 @@ export function decodeWriteRequest(body: Uint8Array): DecodedSeries[] {
       continue;
     }
     const end = r.lengthDelimited();
-    const series: DecodedSeries = { labels: [], samples: [], histograms: 0 };
+    const series: DecodedSeries = { labels: [], samples: [], histograms: [] };
     fields.reset(body, r.pos, end);
     while (!fields.done) {
       const t = fields.uvarint();
@@ -134,8 +146,11 @@ export function decodeWriteRequest(body: Uint8Array): DecodedSeries[] {
         const stop = fields.lengthDelimited();
         series.samples.push(decodeSample(inner.reset(body, fields.pos, stop)));
         fields.pos = stop;
+      } else if (t === HISTOGRAM_TAG) {
+        const stop = fields.lengthDelimited();
+        series.histograms.push(readHistogram(inner.reset(body, fields.pos, stop)));
+        fields.pos = stop;
       } else {
-        if (t === HISTOGRAM_TAG) series.histograms++;
         fields.skipField(t);
       }
     }

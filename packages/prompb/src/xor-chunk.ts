@@ -1,11 +1,11 @@
 import { MalformedError } from "./errors";
+import { BitReader } from "./private/bit-reader";
 
 /** `prometheus.Chunk.Encoding`. */
 export const ChunkEncoding = { UNKNOWN: 0, XOR: 1, HISTOGRAM: 2, FLOAT_HISTOGRAM: 3 } as const;
 export type ChunkEncoding = (typeof ChunkEncoding)[keyof typeof ChunkEncoding];
 
 const TWO_32 = 4294967296;
-const EMPTY = new Uint8Array(0);
 const scratch = new DataView(new ArrayBuffer(8));
 
 /**
@@ -28,18 +28,13 @@ export class XorChunkIterator {
   /** Low 32 bits of the current value's IEEE-754 bits. */
   lo = 0;
 
-  private data: Uint8Array = EMPTY;
-  /** Next byte of the bit stream to load, and the end of the chunk. */
-  private next8 = 0;
-  private end = 0;
-  /** Up to 32 loaded bits, most significant first, left-aligned; `valid` of them unread. */
-  private word = 0;
-  private valid = 0;
+  private readonly bits = new BitReader();
+  /** The value and its leading/trailing zeros, in `BitReader.readXor`'s slot layout. */
+  private readonly current = new Uint32Array(2);
+  private readonly zeros = new Uint8Array(2);
   private total = 0;
   private read = 0;
   private tDelta = 0;
-  private leading = 0;
-  private trailing = 0;
   // Results of readVarint.
   private vlo = 0;
   private vhi = 0;
@@ -47,19 +42,15 @@ export class XorChunkIterator {
   /** Points the cursor at the chunk in `data[start, end)`. */
   reset(data: Uint8Array, start = 0, end = data.length): this {
     if (end - start < 2) throw new MalformedError("XOR chunk shorter than its 2-byte header");
-    this.data = data;
     this.total = (data[start]! << 8) | data[start + 1]!;
-    this.next8 = start + 2;
-    this.end = end;
-    this.word = 0;
-    this.valid = 0;
+    this.bits.reset(data, start + 2, end);
     this.read = 0;
     this.t = 0;
     this.hi = 0;
     this.lo = 0;
     this.tDelta = 0;
-    this.leading = 0;
-    this.trailing = 0;
+    this.zeros[0] = 0;
+    this.zeros[1] = 0;
     return this;
   }
 
@@ -72,13 +63,15 @@ export class XorChunkIterator {
   next(): boolean {
     const n = this.read;
     if (n >= this.total) return false;
+    const bits = this.bits;
+    const current = this.current;
     if (n === 0) {
       this.readVarint();
       // Zig-zag: (u >>> 1) ^ -(u & 1), over 64 bits.
       const half = (this.vhi >>> 1) * TWO_32 + (((this.vhi << 31) | (this.vlo >>> 1)) >>> 0);
       this.t = this.vlo & 1 ? -half - 1 : half;
-      this.hi = this.readBits(32);
-      this.lo = this.readBits(32);
+      current[0] = bits.readBits(32);
+      current[1] = bits.readBits(32);
     } else {
       if (n === 1) {
         this.readVarint();
@@ -88,8 +81,10 @@ export class XorChunkIterator {
         this.tDelta += this.readDeltaOfDelta();
       }
       this.t += this.tDelta;
-      this.readValue();
+      bits.readXor(current, this.zeros, 0);
     }
+    this.hi = current[0]!;
+    this.lo = current[1]!;
     this.read = n + 1;
     return true;
   }
@@ -107,54 +102,13 @@ export class XorChunkIterator {
   }
 
   private readDeltaOfDelta(): number {
-    if (this.readBit() === 0) return 0;
-    if (this.readBit() === 0) return signed(this.readBits(14), 14);
-    if (this.readBit() === 0) return signed(this.readBits(17), 17);
-    if (this.readBit() === 0) return signed(this.readBits(20), 20);
-    const hi = this.readBits(32);
-    return (hi | 0) * TWO_32 + this.readBits(32);
-  }
-
-  private readValue(): void {
-    if (this.readBit() === 0) return; // unchanged
-    if (this.readBit() === 1) {
-      const leading = this.readBits(5);
-      let significant = this.readBits(6);
-      if (significant === 0) significant = 64;
-      const trailing = 64 - leading - significant;
-      if (trailing < 0) throw new MalformedError(`XOR chunk value with ${leading} + ${significant} bits`);
-      this.leading = leading;
-      this.trailing = trailing;
-    }
-    const trailing = this.trailing;
-    const significant = 64 - this.leading - trailing;
-    let xhi: number;
-    let xlo: number;
-    if (significant <= 32) {
-      const v = this.readBits(significant);
-      if (trailing >= 32) {
-        xhi = v << (trailing - 32);
-        xlo = 0;
-      } else if (trailing === 0) {
-        xhi = 0;
-        xlo = v;
-      } else {
-        xhi = v >>> (32 - trailing);
-        xlo = v << trailing;
-      }
-    } else {
-      const h = this.readBits(significant - 32);
-      const l = this.readBits(32);
-      if (trailing === 0) {
-        xhi = h;
-        xlo = l;
-      } else {
-        xhi = (h << trailing) | (l >>> (32 - trailing));
-        xlo = l << trailing;
-      }
-    }
-    this.hi = (this.hi ^ xhi) >>> 0;
-    this.lo = (this.lo ^ xlo) >>> 0;
+    const bits = this.bits;
+    if (bits.readBit() === 0) return 0;
+    if (bits.readBit() === 0) return signed(bits.readBits(14), 14);
+    if (bits.readBit() === 0) return signed(bits.readBits(17), 17);
+    if (bits.readBit() === 0) return signed(bits.readBits(20), 20);
+    const hi = bits.readBits(32);
+    return (hi | 0) * TWO_32 + bits.readBits(32);
   }
 
   /** A varint read from the bit stream (Go's binary.ReadVarint over the bstream) into vlo/vhi. */
@@ -162,7 +116,7 @@ export class XorChunkIterator {
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
-      const b = this.readBits(8);
+      const b = this.bits.readBits(8);
       const low7 = b & 0x7f;
       const shift = 7 * i;
       if (shift < 28) {
@@ -181,59 +135,9 @@ export class XorChunkIterator {
     }
     throw new MalformedError("XOR chunk varint longer than ten bytes");
   }
-
-  private readBit(): number {
-    if (this.valid === 0) this.refill();
-    const bit = this.word >>> 31;
-    this.word <<= 1;
-    this.valid--;
-    return bit;
-  }
-
-  /** Reads 1 to 32 bits, most significant first, as an unsigned number. */
-  private readBits(n: number): number {
-    if (n <= this.valid) {
-      const bits = this.word >>> (32 - n);
-      this.word = n === 32 ? 0 : this.word << n;
-      this.valid -= n;
-      return bits;
-    }
-    const have = this.valid;
-    const rest = n - have;
-    const high = have === 0 ? 0 : this.word >>> (32 - have);
-    this.refill();
-    if (rest > this.valid) throw truncated();
-    const bits = ((high << rest) | (this.word >>> (32 - rest))) >>> 0;
-    this.word = rest === 32 ? 0 : this.word << rest;
-    this.valid -= rest;
-    return bits;
-  }
-
-  /** Loads the next (up to) four bytes once every loaded bit is read. */
-  private refill(): void {
-    const data = this.data;
-    const i = this.next8;
-    if (i + 4 <= this.end) {
-      this.word = (data[i]! << 24) | (data[i + 1]! << 16) | (data[i + 2]! << 8) | data[i + 3]!;
-      this.valid = 32;
-      this.next8 = i + 4;
-      return;
-    }
-    if (i >= this.end) throw truncated();
-    let word = 0;
-    let valid = 0;
-    for (let j = i; j < this.end; j++, valid += 8) word |= data[j]! << (24 - valid);
-    this.word = word;
-    this.valid = valid;
-    this.next8 = this.end;
-  }
 }
 
 /** Reads a chunk's sign-extended n-bit delta-of-delta: Prometheus's buckets hold [-(2^(n-1)-1), 2^(n-1)]. */
 function signed(bits: number, n: number): number {
   return bits > 1 << (n - 1) ? bits - (1 << n) : bits;
-}
-
-function truncated(): MalformedError {
-  return new MalformedError("XOR chunk ends before its last sample");
 }

@@ -26,6 +26,7 @@ export class BatchBuilder {
   /** Mark (`ProtoWriter.fork`) of the open part's length prefix, or -1. */
   private partMark = -1;
   private done: WriteBatch[] = [];
+  private flushed = 0;
 
   constructor(private readonly limits: BatchLimits) {
     this.w = new ProtoWriter(Math.min(limits.maxBytes + 64, 64 * 1024));
@@ -37,6 +38,11 @@ export class BatchBuilder {
 
   get partOpen(): boolean {
     return this.partMark >= 0;
+  }
+
+  /** Batches finished so far: the number of the batch being built. */
+  get batchIndex(): number {
+    return this.flushed;
   }
 
   /** Whether a whole record of `bytes` holding `count` samples fits in the current batch. */
@@ -128,6 +134,7 @@ export class BatchBuilder {
       series: this.series,
       continuesSeries: this.continues,
     });
+    this.flushed++;
     this.w.reset();
     this.samples = 0;
     this.histograms = 0;

@@ -1,4 +1,4 @@
-import { uvarintSize, writeInt64, writeUvarint } from "./varint";
+import { uvarintSize, writeInt64, writeSint64, writeUvarint } from "./varint";
 
 /** Room reserved for a length prefix before its message is written; 5 bytes cover 2^35. */
 const LENGTH_RESERVE = 5;
@@ -49,6 +49,12 @@ export class ProtoWriter {
   int64(n: number): void {
     this.ensure(10);
     this.len = writeInt64(this.buf, this.len, n);
+  }
+
+  /** A zigzag varint (sint32, sint64) of a safe integer. */
+  sint64(n: number): void {
+    this.ensure(10);
+    this.len = writeSint64(this.buf, this.len, n);
   }
 
   /** Eight little-endian bytes from two 32-bit halves. */

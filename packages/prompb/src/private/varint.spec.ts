@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { MalformedError } from "../errors";
-import { int64Size, uvarintSize, writeInt64, writeUvarint } from "./varint";
+import { int64Size, uvarintSize, writeInt64, writeSint64, writeUvarint } from "./varint";
 import { WireReader } from "./wire-reader";
 
 /** Reference encoding with bigints (two's complement for negatives). */
-function reference(n: number): number[] {
+function reference(n: number | bigint): number[] {
   let v = BigInt.asUintN(64, BigInt(n));
   const out: number[] = [];
   while (v >= 0x80n) {
@@ -50,6 +50,20 @@ describe("varints", () => {
         expect(int64Size(n)).toBe(end);
         expect(new WireReader().reset(buf, 0, end).int64()).toBe(n);
       }),
+    );
+  });
+
+  it("writes sint64 zigzag varints like the reference, up to ±2^53", () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(safeInt, fc.constantFrom(2 ** 52, -(2 ** 52), 2 ** 53 - 1, -(2 ** 53) + 1)),
+        (n) => {
+          const buf = new Uint8Array(10);
+          const end = writeSint64(buf, 0, n);
+          const zigzag = n >= 0 ? BigInt(n) * 2n : -BigInt(n) * 2n - 1n;
+          expect([...buf.subarray(0, end)]).toEqual(reference(zigzag));
+        },
+      ),
     );
   });
 

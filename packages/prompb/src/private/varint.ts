@@ -1,6 +1,7 @@
 // Protobuf varint encoding into caller-owned buffers. Callers ensure room (10 bytes at most).
 
 const TWO_32 = 4294967296;
+const TWO_52 = 4503599627370496;
 
 /** Bytes the uvarint encoding of `n` (0 <= n <= 2^53) takes. */
 export function uvarintSize(n: number): number {
@@ -49,8 +50,22 @@ export function writeUvarint(buf: Uint8Array, pos: number, n: number): number {
 /** Writes `n` (a safe integer) as a protobuf int64 varint (two's complement) at `pos`. */
 export function writeInt64(buf: Uint8Array, pos: number, n: number): number {
   if (n >= 0) return writeUvarint(buf, pos, n);
-  let lo = n >>> 0;
-  let hi = Math.floor(n / TWO_32) >>> 0;
+  return writeVarint64(buf, pos, n >>> 0, Math.floor(n / TWO_32) >>> 0);
+}
+
+/** Writes `n` (a safe integer) zigzag-encoded, as protobuf sint32 and sint64 are, at `pos`. */
+export function writeSint64(buf: Uint8Array, pos: number, n: number): number {
+  if (n >= 0 && n < TWO_52) return writeUvarint(buf, pos, n * 2);
+  if (n < 0 && n > -TWO_52) return writeUvarint(buf, pos, -n * 2 - 1);
+  // The zigzag value needs 54 bits: shift it in 32-bit halves.
+  const m = n >= 0 ? n : -n - 1;
+  const lo = m >>> 0;
+  const hi = (m - lo) / TWO_32;
+  return writeVarint64(buf, pos, ((lo << 1) | (n < 0 ? 1 : 0)) >>> 0, ((hi << 1) | (lo >>> 31)) >>> 0);
+}
+
+/** Writes the 64-bit value `hi * 2^32 + lo` (two uint32 halves) as a varint at `pos`. */
+function writeVarint64(buf: Uint8Array, pos: number, lo: number, hi: number): number {
   while (hi !== 0 || lo > 0x7f) {
     buf[pos++] = (lo & 0x7f) | 0x80;
     lo = ((lo >>> 7) | (hi << 25)) >>> 0;
