@@ -57,7 +57,7 @@ export class GatewayServer {
   private constructor(
     private readonly options: GatewayServerOptions,
     readonly hub: AgentHub,
-    sink: SinkClient,
+    private readonly sink: SinkClient,
     private readonly plugins: readonly GatewayPlugin[],
   ) {
     const agentLink = createAgentLinkService({
@@ -101,6 +101,7 @@ export class GatewayServer {
     await closed;
     clearTimeout(timer);
     for (const plugin of this.plugins) await plugin.close?.();
+    this.sink.close();
     await this.options.store.close();
   }
 }

@@ -1,4 +1,5 @@
 import { RejectReason } from "@ferry/api";
+import { HttpPoster, type PostResult } from "./http-post";
 import { classifyRejection } from "./reject-reason";
 
 export type SinkResult =
@@ -21,24 +22,29 @@ const MAX_MESSAGE = 512;
  * says what the sink answered and leaves retrying to the agent, which holds the data.
  */
 export class SinkClient {
-  constructor(private readonly options: SinkClientOptions) {}
+  private readonly poster = new HttpPoster();
+  private readonly url: URL;
+
+  constructor(private readonly options: SinkClientOptions) {
+    this.url = new URL(options.remoteWriteUrl);
+  }
 
   async write(payload: Uint8Array, tenant: string, signal?: AbortSignal): Promise<SinkResult> {
-    const timeout = AbortSignal.timeout(this.options.timeoutMs);
-    let response: Response;
+    let answer: PostResult;
     try {
-      response = await fetch(this.options.remoteWriteUrl, {
-        method: "POST",
-        headers: {
+      answer = await this.poster.post(
+        this.url,
+        {
           "Content-Type": "application/x-protobuf",
           "Content-Encoding": "snappy",
           "X-Prometheus-Remote-Write-Version": "0.1.0",
           "User-Agent": "ferry-gateway",
           [this.options.tenantHeader]: tenant,
         },
-        body: payload,
-        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-      });
+        payload,
+        this.options.timeoutMs,
+        signal,
+      );
     } catch (error) {
       return {
         kind: "retry",
@@ -47,22 +53,19 @@ export class SinkClient {
         retryAfterMs: undefined,
       };
     }
-    const status = response.status;
-    if (status >= 200 && status < 300) {
-      await response.body?.cancel();
-      return { kind: "accepted", status };
-    }
-    const message = (await response.text().catch(() => "")).trim().slice(0, MAX_MESSAGE);
+    const status = answer.status;
+    if (status >= 200 && status < 300) return { kind: "accepted", status };
+    const message = answer.text.trim().slice(0, MAX_MESSAGE);
     if (status === 429 || status >= 500) {
-      return {
-        kind: "retry",
-        status,
-        message,
-        retryAfterMs: parseRetryAfter(response.headers.get("retry-after")),
-      };
+      const retryAfter = answer.headers["retry-after"];
+      return { kind: "retry", status, message, retryAfterMs: parseRetryAfter(retryAfter ?? null) };
     }
     if (status === 413) return { kind: "too_large", status, message };
     return { kind: "rejected", status, reason: classifyRejection(status, message), message };
+  }
+
+  close(): void {
+    this.poster.close();
   }
 }
 
