@@ -1,6 +1,6 @@
 import { startAgent } from "@ferry/agent";
 import { startGateway } from "@ferry/gateway";
-import { createImportClient } from "./client";
+import { closeImportClients, createImportClient } from "./client";
 import { EXIT_INTERRUPTED } from "./errors";
 import { runCli } from "./run-cli";
 
@@ -26,6 +26,7 @@ runCli(process.argv.slice(2), {
   startAgent,
 }).then(
   (code) => {
+    closeImportClients();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
     process.exitCode = code;

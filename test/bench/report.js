@@ -1,0 +1,129 @@
+// The printed tables and the JSON record in bench-results/.
+const { mkdir, writeFile } = require("node:fs/promises");
+const { join } = require("node:path");
+
+const MIB = 1024 * 1024;
+
+const int = (n) => Math.round(n).toLocaleString("en-US");
+const fixed = (n, digits) => n.toFixed(digits);
+const mib = (bytes) => `${int(bytes / MIB)} MiB`;
+
+function formatTable(header, rows) {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
+}
+
+/** One row per measurement, Ferry first; ratios are Ferry's figure over the row's. */
+function comparisonRows(results) {
+  const ferry = results.ferry;
+  const ferryRss = ferry.peakRssBytes.agent + ferry.peakRssBytes.gateway;
+  const row = (name, r, mbPerSecond, rss) => ({
+    name,
+    samplesPerSecond: r.samplesPerSecond,
+    mbPerSecond,
+    peakRss: rss,
+    ferrySpeedRatio: ferry.samplesPerSecond / r.samplesPerSecond,
+    ferryRssRatio: rss.total ? ferryRss / rss.total : undefined,
+    runs: (r.runs ?? []).map((x) => x.samplesPerSecond),
+  });
+  const rows = [
+    row("Ferry end-to-end", ferry, ferry.bytesWritten / ferry.seconds / 1e6, {
+      total: ferryRss,
+      text: `agent ${mib(ferry.peakRssBytes.agent)}, gateway ${mib(ferry.peakRssBytes.gateway)}`,
+    }),
+  ];
+  const reference = (name, r, mbPerSecond, who) =>
+    r &&
+    rows.push(row(name, r, mbPerSecond, { total: r.peakRssBytes, text: `${who} ${mib(r.peakRssBytes)}` }));
+  const { rawReadSamples: s, rawReadStreamed: x, rawIngest: w, vmctl: v } = results;
+  reference("raw read SAMPLES", s, s && s.wireBytes / s.seconds / 1e6, "reader");
+  reference("raw read STREAMED", x, x && x.wireBytes / x.seconds / 1e6, "reader");
+  reference(`raw sink ingest (${results.config.sink})`, w, w && w.wireBytes / w.seconds / 1e6, "writer");
+  reference("vmctl prometheus → VM", v, undefined, "vmctl");
+  return rows;
+}
+
+function formatComparison(rows) {
+  const header = [
+    "",
+    "samples/s",
+    "MB/s",
+    "peak RSS",
+    "Ferry÷row speed",
+    "Ferry÷row RSS",
+    "runs: min–max samples/s",
+  ];
+  return formatTable(
+    header,
+    rows.map((r) => [
+      r.name,
+      int(r.samplesPerSecond),
+      r.mbPerSecond === undefined ? "—" : fixed(r.mbPerSecond, 1),
+      r.peakRss.text,
+      fixed(r.ferrySpeedRatio, 2),
+      r.ferryRssRatio === undefined ? "—" : fixed(r.ferryRssRatio, 2),
+      r.runs.length > 1 ? `${r.runs.length}: ${int(Math.min(...r.runs))}–${int(Math.max(...r.runs))}` : "—",
+    ]),
+  );
+}
+
+/** Cost per million samples of each scaling run. */
+function scalingRows(runs) {
+  return runs.map(({ series, hours, ferry }) => {
+    const millions = ferry.samples / 1e6;
+    return {
+      series,
+      hours,
+      samples: ferry.samples,
+      seconds: ferry.seconds,
+      samplesPerSecond: ferry.samplesPerSecond,
+      wallSecondsPerMillion: ferry.seconds / millions,
+      cpuSecondsPerMillion: (ferry.cpuSeconds.agent + ferry.cpuSeconds.gateway) / millions,
+      agentCpuSecondsPerMillion: ferry.cpuSeconds.agent / millions,
+      gatewayCpuSecondsPerMillion: ferry.cpuSeconds.gateway / millions,
+      peakRssBytes: ferry.peakRssBytes,
+      exact: ferry.verification.exact,
+    };
+  });
+}
+
+function formatScaling(rows) {
+  const header = [
+    "series × range",
+    "samples",
+    "wall s",
+    "samples/s",
+    "wall s/M",
+    "CPU s/M (agent+gw)",
+    "agent RSS",
+    "gateway RSS",
+    "exact",
+  ];
+  return formatTable(
+    header,
+    rows.map((r) => [
+      `${int(r.series)} × ${r.hours % 24 === 0 && r.hours > 24 ? `${r.hours / 24} d` : `${r.hours} h`}`,
+      int(r.samples),
+      fixed(r.seconds, 1),
+      int(r.samplesPerSecond),
+      fixed(r.wallSecondsPerMillion, 2),
+      `${fixed(r.cpuSecondsPerMillion, 2)} (${fixed(r.agentCpuSecondsPerMillion, 2)}+${fixed(r.gatewayCpuSecondsPerMillion, 2)})`,
+      mib(r.peakRssBytes.agent),
+      mib(r.peakRssBytes.gateway),
+      r.exact ? "yes" : "NO",
+    ]),
+  );
+}
+
+/** Writes `record` to bench-results/bench-<timestamp>.json under the repository root. */
+async function writeRecord(root, record) {
+  const dir = join(root, "bench-results");
+  await mkdir(dir, { recursive: true });
+  const file = join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  await writeFile(file, `${JSON.stringify(record, null, 2)}\n`);
+  return file;
+}
+
+module.exports = { comparisonRows, formatComparison, scalingRows, formatScaling, writeRecord, mib, int };

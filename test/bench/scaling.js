@@ -1,0 +1,62 @@
+// --scaling: Ferry end to end alone over growing ranges and series counts, for the cost of a
+// sample (CPU seconds and wall seconds per million) and how memory behaves as the data grows.
+const { rm } = require("node:fs/promises");
+const { join } = require("node:path");
+const { describe, prepareSource } = require("./comparison");
+const { runFerryImport } = require("./ferry-import");
+
+const RUNS = [
+  { series: 1000, hours: 1 },
+  { series: 20_000, hours: 1 },
+  { series: 1000, hours: 24 },
+  { series: 1000, hours: 24 * 7 },
+];
+
+async function runScaling(options, { work, teardown, log, cpuProfDir }) {
+  const began = Date.now();
+  const runs = [];
+  const skipped = [];
+  let day;
+  for (const run of RUNS) {
+    if (run.hours === 24 * 7 && day) {
+      // Building, counting and importing all grow about linearly with the samples.
+      const estimateMs = 7 * day.totalMs;
+      const leftMs = options.budgetMinutes * 60_000 - (Date.now() - began);
+      if (estimateMs > leftMs) {
+        log(
+          `skipping ${run.series} × 7 d: estimated ${Math.round(estimateMs / 60_000)} min, ${Math.round(leftMs / 60_000)} min left`,
+        );
+        skipped.push({ ...run, estimatedMinutes: estimateMs / 60_000 });
+        continue;
+      }
+    }
+    const t = Date.now();
+    const dir = join(work, `scaling-${run.series}x${run.hours}h`);
+    const { dataset, source, sourceSamples, stopSource } = await prepareSource({
+      ...run,
+      dir,
+      teardown,
+      log,
+    });
+    try {
+      log(`Ferry import of ${run.series} × ${run.hours} h into ${options.sink}`);
+      const ferry = await runFerryImport({
+        dataset,
+        source,
+        sourceSamples,
+        sinkKind: options.sink,
+        work: join(dir, "ferry"),
+        teardown,
+        cpuProfDir,
+      });
+      runs.push({ ...run, dataset: describe(dataset), ferry });
+    } finally {
+      await stopSource();
+      if (!options.keep) await rm(dir, { recursive: true, force: true });
+    }
+    if (run.hours === 24) day = { totalMs: Date.now() - t };
+  }
+  return { config: options, runs, skipped };
+}
+
+module.exports = { runScaling };
