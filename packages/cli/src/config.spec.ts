@@ -169,3 +169,29 @@ describe("envName", () => {
     expect(envName("--remote-write-url")).toBe("FERRY_REMOTE_WRITE_URL");
   });
 });
+
+describe("agent import tuning flags", () => {
+  const base = { gateway: "http://gw:7443", cluster: "c1" };
+
+  it("reads write concurrency, window bytes and the read deadline", () => {
+    const options = agentOptionsFrom(
+      { ...base, writeConcurrency: "8", windowBytes: "32MiB", readDeadline: "30s" },
+      {},
+    );
+    expect(options.import).toEqual({
+      concurrency: 8,
+      windowTargetBytes: 32 * 1024 * 1024,
+      readDeadlineMs: 30_000,
+    });
+  });
+
+  it("names the flag of a bad value", () => {
+    expect(() => agentOptionsFrom({ ...base, writeConcurrency: "0" }, {})).toThrow(/--write-concurrency/);
+    expect(() => agentOptionsFrom({ ...base, windowBytes: "12 apples" }, {})).toThrow(/--window-bytes/);
+    expect(() => agentOptionsFrom({ ...base, windowBytes: "1k" }, {})).toThrow(/at least 64KiB/);
+  });
+
+  it("leaves the defaults to the agent when no flag is given", () => {
+    expect(agentOptionsFrom(base, {}).import).toBeUndefined();
+  });
+});

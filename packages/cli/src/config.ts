@@ -41,6 +41,8 @@ export interface GatewayFlags {
 export interface AgentFlags {
   gateway?: string;
   readDeadline?: string;
+  writeConcurrency?: string;
+  windowBytes?: string;
   cluster?: string;
   dataDir?: string;
   remoteWriteListen?: string;
@@ -173,6 +175,33 @@ export function gatewayOptionsFrom(flags: GatewayFlags, env: Env): GatewayOption
   return options;
 }
 
+function wholeNumber(setting: Setting, min: number, max: number): number {
+  const n = Number(setting.value);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw invalid(setting, `expected a whole number from ${min} to ${max}`);
+  return n;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  "": 1,
+  k: 1 << 10,
+  ki: 1 << 10,
+  m: 1 << 20,
+  mi: 1 << 20,
+  g: 1 << 30,
+  gi: 1 << 30,
+};
+
+/** 16MiB, 512k, 1048576 … */
+function byteSize(setting: Setting): number {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?)?b?$/i.exec(setting.value.trim());
+  const unit = BYTE_UNITS[(match?.[2] ?? "").toLowerCase()];
+  const bytes = match && unit ? Math.round(Number(match[1]) * unit) : Number.NaN;
+  if (!Number.isFinite(bytes) || bytes < 64 * 1024)
+    throw invalid(setting, "expected a size of at least 64KiB, e.g. 16MiB");
+  return bytes;
+}
+
 function durationMs(setting: Setting): number {
   try {
     return parseDuration(setting.value);
@@ -199,8 +228,14 @@ export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
   if (kubeconfig) options.kubeconfig = directory(kubeconfig);
   const discoveryNamespace = lookup("--discovery-namespace", flags.discoveryNamespace, env);
   if (discoveryNamespace) options.discoveryNamespace = namespace(discoveryNamespace);
+  const tuning: NonNullable<AgentOptions["import"]> = {};
   const readDeadline = lookup("--read-deadline", flags.readDeadline, env);
-  if (readDeadline) options.import = { readDeadlineMs: durationMs(readDeadline) };
+  if (readDeadline) tuning.readDeadlineMs = durationMs(readDeadline);
+  const concurrency = lookup("--write-concurrency", flags.writeConcurrency, env);
+  if (concurrency) tuning.concurrency = wholeNumber(concurrency, 1, 64);
+  const windowBytes = lookup("--window-bytes", flags.windowBytes, env);
+  if (windowBytes) tuning.windowTargetBytes = byteSize(windowBytes);
+  if (Object.keys(tuning).length > 0) options.import = tuning;
   return options;
 }
 

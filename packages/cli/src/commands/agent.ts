@@ -15,6 +15,14 @@ export function registerAgent(program: Command, deps: CliDeps): void {
       "accept live Prometheus remote_write here, path /api/v1/write (env FERRY_REMOTE_WRITE_LISTEN)",
     )
     .option(
+      "--write-concurrency <n>",
+      "write requests in flight per import; memory is about this × 4 MiB (env FERRY_WRITE_CONCURRENCY, default 4)",
+    )
+    .option(
+      "--window-bytes <size>",
+      "remote-read response size a time window aims at, e.g. 16MiB (env FERRY_WINDOW_BYTES, default 16MiB)",
+    )
+    .option(
       "--read-deadline <duration>",
       "an import fails when remote reads of a window keep failing this long (env FERRY_READ_DEADLINE, default 5m)",
     )
