@@ -13,7 +13,7 @@ import {
 import { AsyncQueue } from "@ferry/async-queue";
 import type { GatewayCore } from "../../core/plugin";
 import { callAgent } from "./agent-commands";
-import type { ImportController } from "./import-controller";
+import { type ImportController, isActive } from "./import-controller";
 import type { ImportEvents } from "./import-events";
 import type { ImportStore } from "./import-store";
 import type { QueryClient } from "./query-client";
@@ -104,7 +104,7 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
         }
       }
       const record = imports.get(req.clusterId, req.name);
-      if (record && (record.state === 1 || record.state === 2)) {
+      if (record && isActive(record.state)) {
         throw new ConnectError(
           `name: target "${req.name}" has a running import; stop it first`,
           Code.FailedPrecondition,
@@ -124,7 +124,7 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
     async removeTarget(req) {
       await requireTarget(req.clusterId, req.name);
       const record = imports.get(req.clusterId, req.name);
-      if (record && (record.state === 1 || record.state === 2)) {
+      if (record && isActive(record.state)) {
         throw new ConnectError(
           `name: target "${req.name}" has a running import; stop it first`,
           Code.FailedPrecondition,
