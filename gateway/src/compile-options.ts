@@ -8,6 +8,7 @@ export interface CompiledGatewayOptions {
   remoteWriteUrl: string;
   tenantHeader: string;
   queryUrl: string | undefined;
+  metricsListen: { host: string; port: number } | undefined;
   store: "file" | "etcd";
   etcdEndpoints: string[];
   etcdPrefix: string;
@@ -68,6 +69,7 @@ export function compileGatewayOptions(options: GatewayOptions): CompiledGatewayO
     throw new GatewayOptionError("leader-lease", "must be a whole number of seconds, at least 2");
   }
   return {
+    metricsListen: options.metricsListen ? parseListen("metrics-listen", options.metricsListen) : undefined,
     store,
     etcdEndpoints,
     etcdPrefix: options.etcdPrefix ?? "ferry/",

@@ -11,6 +11,8 @@ export interface GatewayOptions {
   tenantHeader?: string;
   /** Prefix of the sink's Prometheus HTTP API, e.g. http://cortex:9009/prometheus. */
   queryUrl?: string;
+  /** HOST:PORT of an HTTP/1.1 listener serving Prometheus metrics at /metrics; none when unset. */
+  metricsListen?: string;
   /** Where targets and imports live: "file" (default, under dataDir) or "etcd". */
   store?: "file" | "etcd";
   /** etcd client URLs, for store "etcd". Gateways sharing them elect one leader that serves. */
@@ -26,6 +28,8 @@ export interface RunningGateway {
   /** Base URL clients dial, e.g. http://127.0.0.1:7443. */
   readonly url: string;
   readonly port: number;
+  /** http://HOST:PORT/metrics when metricsListen was given. */
+  readonly metricsUrl: string | undefined;
   /** Stops accepting, ends agent sessions and waits until no connection is left. */
   close(): Promise<void>;
   /** Rejects if the gateway stops serving on its own (e.g. it lost its etcd leadership). */

@@ -4,6 +4,7 @@ import { type CompiledGatewayOptions, compileGatewayOptions } from "./compile-op
 import { ClusterRegistry } from "./core/cluster-registry";
 import { EtcdStore } from "./core/etcd-store";
 import { FileStore } from "./core/file-store";
+import { MetricsServer } from "./core/gateway-metrics";
 import { GatewayServer } from "./core/gateway-server";
 import { Leadership } from "./core/leadership";
 import type { Store } from "./core/store";
@@ -37,11 +38,18 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     { url, sink: config.remoteWriteUrl },
     "gateway listening (h2c, plain text: local use only)",
   );
+  const metricsServer = config.metricsListen ? new MetricsServer(server.metrics.registry) : undefined;
+  const metricsUrl =
+    metricsServer && config.metricsListen
+      ? await metricsServer.listen(config.metricsListen.host, config.metricsListen.port)
+      : undefined;
+  if (metricsUrl) config.logger.info({ metrics: metricsUrl }, "serving metrics");
 
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
+    await metricsServer?.close();
     await server.close();
     await backend.close();
   };
@@ -55,7 +63,7 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   });
   failed.catch(() => undefined);
-  return { url, port: address.port, close, failed };
+  return { url, port: address.port, metricsUrl, close, failed };
 }
 
 interface StoreBackend {

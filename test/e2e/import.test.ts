@@ -145,5 +145,24 @@ describe("import end to end (real Prometheus source and sink)", () => {
     await expectSinkHolds(historyB, '{source="b"}');
     // The tenant came from the agent's cluster id, on every request.
     expect([...recorder.tenants.keys()]).toEqual(["prod-eu-1"]);
+
+    // The gateway's /metrics tells the same story.
+    const metrics = await (await fetch(stack.gateway.metricsUrl ?? "")).text();
+    const value = (line: string) =>
+      Number(
+        metrics
+          .split("\n")
+          .find((l) => l.startsWith(line))
+          ?.slice(line.length),
+      );
+    expect(value('ferry_import_samples{cluster="prod-eu-1",target="alpha",kind="written",reason=""} ')).toBe(
+      historyA.samples,
+    );
+    expect(value('ferry_imports{state="completed"} ')).toBeGreaterThanOrEqual(2);
+    expect(value("ferry_gateway_connected_agents ")).toBe(1);
+    expect(value('ferry_gateway_push_samples_total{outcome="accepted"} ')).toBeGreaterThanOrEqual(
+      historyA.samples + historyB.samples,
+    );
+    expect(metrics).toContain("process_resident_memory_bytes");
   });
 });

@@ -34,6 +34,7 @@ export async function startFerryStack(options: FerryStackOptions): Promise<Ferry
     remoteWriteUrl: options.remoteWriteUrl,
     queryUrl: options.queryUrl,
     tenantHeader: options.tenantHeader,
+    metricsListen: "127.0.0.1:0",
     logger: quiet(),
   });
   const transport = createGrpcTransport({ baseUrl: gateway.url });

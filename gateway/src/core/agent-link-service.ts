@@ -16,6 +16,7 @@ import type { AgentHub } from "./agent-hub";
 import { AgentSession } from "./agent-session";
 import { validateClusterId } from "./cluster-id";
 import type { ClusterRegistry } from "./cluster-registry";
+import type { GatewayMetrics } from "./gateway-metrics";
 import { type GatewayPlugin, typeNameOf } from "./plugin";
 import type { SinkClient } from "./sink-client";
 
@@ -23,6 +24,7 @@ export const SESSION_HEADER = "ferry-session";
 
 export interface AgentLinkDeps {
   hub: AgentHub;
+  metrics: GatewayMetrics;
   clusters: ClusterRegistry;
   sink: SinkClient;
   plugins: readonly GatewayPlugin[];
@@ -170,7 +172,14 @@ async function push(deps: AgentLinkDeps, request: PushRequest, ctx: HandlerConte
     throw new ConnectError(`${SESSION_HEADER}: no open agent session with this id`, Code.Unauthenticated);
   }
   // The tenant is the session's cluster, never anything inside the payload.
+  const started = performance.now();
   const result = await deps.sink.write(request.payload, session.clusterId, ctx.signal);
+  deps.metrics.observePush(
+    result,
+    Number(request.samples + request.histograms),
+    request.payload.byteLength,
+    (performance.now() - started) / 1000,
+  );
   switch (result.kind) {
     case "accepted":
       return create(PushResponseSchema, { outcome: PushOutcome.ACCEPTED, sinkStatus: result.status });

@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import { AgentHub } from "./agent-hub";
 import { createAgentLinkService } from "./agent-link-service";
 import type { ClusterRegistry } from "./cluster-registry";
+import { GatewayMetrics } from "./gateway-metrics";
 import type { GatewayCore, GatewayPlugin, GatewayPluginFactory } from "./plugin";
 import { SinkClient } from "./sink-client";
 import type { Store } from "./store";
@@ -36,8 +37,10 @@ export class GatewayServer {
   /** Builds the server and its plugins, without listening. */
   static async create(options: GatewayServerOptions): Promise<GatewayServer> {
     const hub = new AgentHub();
+    const metrics = new GatewayMetrics(hub);
     const core: GatewayCore = {
       hub,
+      metrics,
       clusters: options.clusters,
       store: options.store,
       sink: new SinkClient({
@@ -51,17 +54,19 @@ export class GatewayServer {
     };
     const plugins: GatewayPlugin[] = [];
     for (const factory of options.plugins) plugins.push(await factory(core));
-    return new GatewayServer(options, hub, core.sink, plugins);
+    return new GatewayServer(options, hub, metrics, core.sink, plugins);
   }
 
   private constructor(
     private readonly options: GatewayServerOptions,
     readonly hub: AgentHub,
+    readonly metrics: GatewayMetrics,
     private readonly sink: SinkClient,
     private readonly plugins: readonly GatewayPlugin[],
   ) {
     const agentLink = createAgentLinkService({
       hub,
+      metrics,
       clusters: options.clusters,
       sink,
       plugins,

@@ -4,6 +4,7 @@ import type { Logger } from "pino";
 import type { AgentHub } from "./agent-hub";
 import type { AgentSession } from "./agent-session";
 import type { ClusterRegistry } from "./cluster-registry";
+import type { GatewayMetrics } from "./gateway-metrics";
 import type { SinkClient } from "./sink-client";
 import type { Store } from "./store";
 
@@ -11,6 +12,8 @@ import type { Store } from "./store";
 export interface GatewayCore {
   hub: AgentHub;
   clusters: ClusterRegistry;
+  /** Plugins register their own metrics in metrics.registry. */
+  metrics: GatewayMetrics;
   store: Store;
   sink: SinkClient;
   logger: Logger;

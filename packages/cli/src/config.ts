@@ -32,6 +32,7 @@ export interface GatewayFlags {
   remoteWriteUrl?: string;
   tenantHeader?: string;
   queryUrl?: string;
+  metricsListen?: string;
   store?: string;
   etcdEndpoints?: string;
   etcdPrefix?: string;
@@ -160,6 +161,8 @@ export function gatewayOptionsFrom(flags: GatewayFlags, env: Env): GatewayOption
   if (tenantHeader) options.tenantHeader = headerName(tenantHeader);
   const queryUrl = lookup("--query-url", flags.queryUrl, env);
   if (queryUrl) options.queryUrl = httpUrl(queryUrl);
+  const metricsListen = lookup("--metrics-listen", flags.metricsListen, env);
+  if (metricsListen) options.metricsListen = hostPort(metricsListen);
   if (kind === "etcd") {
     options.etcdEndpoints = httpUrls(required("--etcd-endpoints", flags.etcdEndpoints, env));
     const prefix = lookup("--etcd-prefix", flags.etcdPrefix, env);

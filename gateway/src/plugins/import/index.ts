@@ -8,6 +8,7 @@ import {
 import type { GatewayPluginFactory } from "../../core/plugin";
 import { ImportController } from "./import-controller";
 import { ImportEvents } from "./import-events";
+import { registerImportMetrics } from "./import-metrics";
 import { createImportService } from "./import-service";
 import { ImportStore } from "./import-store";
 import { QueryClient } from "./query-client";
@@ -24,6 +25,7 @@ export const importPlugin: GatewayPluginFactory = async (core) => {
   const log = core.logger.child({ plugin: "import" });
   const targets = new TargetStore(core.store);
   const imports = await ImportStore.load(core.store);
+  registerImportMetrics(core.metrics.registry, imports);
   const events = new ImportEvents();
   const controller = new ImportController(core.hub, imports, events, log);
   const service = createImportService({

@@ -10,6 +10,7 @@ function fakeGateway() {
     return {
       url: "http://127.0.0.1:7443",
       port: 7443,
+      metricsUrl: undefined,
       close: async () => {
         closed++;
       },

@@ -19,6 +19,10 @@ export function registerGateway(program: Command, deps: CliDeps): void {
       "header carrying the tenant (env FERRY_TENANT_HEADER, default X-Scope-OrgID)",
     )
     .option("--query-url <url>", "prefix of the sink's Prometheus API, for ferry query (env FERRY_QUERY_URL)")
+    .option(
+      "--metrics-listen <host:port>",
+      "serve Prometheus metrics at http://HOST:PORT/metrics (env FERRY_METRICS_LISTEN)",
+    )
     .option("--store <kind>", "file (default) or etcd (env FERRY_STORE)")
     .option(
       "--etcd-endpoints <urls>",
