@@ -137,9 +137,10 @@ describe("agentOptionsFrom", () => {
     [
       { gateway: "http://gw", cluster: "a/b" },
       "--cluster",
-      'invalid --cluster "a/b": expected up to 150 letters',
+      'invalid --cluster "a/b": expected lower-case letters',
     ],
     [{ gateway: "http://gw", cluster: ".." }, "--cluster", 'invalid --cluster ".."'],
+    [{ gateway: "http://gw", cluster: "Prod_EU" }, "--cluster", 'invalid --cluster "Prod_EU"'],
     [
       { gateway: "http://gw", cluster: "c", remoteWriteListen: "localhost" },
       "--remote-write-listen",

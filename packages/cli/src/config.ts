@@ -120,12 +120,17 @@ function headerName(setting: Setting): string {
   return setting.value;
 }
 
-// The cluster id becomes the sink tenant: Cortex and Mimir accept these characters, up to 150.
-const CLUSTER_ID = /^[A-Za-z0-9_.-]{1,150}$/;
+// The cluster id becomes the sink tenant and a key of the gateway's state; the gateway accepts a
+// DNS-1123 subdomain (which Cortex and Mimir tenant ids also allow), so the agent checks the same
+// before dialing rather than being refused at its hello.
+const CLUSTER_ID = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 function clusterId(setting: Setting): string {
-  if (!CLUSTER_ID.test(setting.value) || setting.value === "." || setting.value === "..") {
-    throw invalid(setting, "expected up to 150 letters, digits, '_', '.' or '-' (it becomes the tenant id)");
+  if (setting.value.length > 150 || !CLUSTER_ID.test(setting.value)) {
+    throw invalid(
+      setting,
+      "expected lower-case letters, digits, '-' and '.', starting and ending with a letter or digit, up to 150 (it becomes the tenant id)",
+    );
   }
   return setting.value;
 }
