@@ -1,7 +1,6 @@
 import { MalformedError } from "./errors";
-import type { ResetHint } from "./histogram";
-import { BitReader } from "./private/bit-reader";
-import { HISTOGRAM_HEADER_SIZE, HistogramLayout, resetHintOf } from "./private/histogram-layout";
+import { HistogramChunkCursor } from "./private/histogram-chunk-cursor";
+import { HistogramLayout } from "./private/histogram-layout";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const STALE_HI = 0x7ff00000;
@@ -23,7 +22,7 @@ const FIRST_BUCKET = 3;
  * `values[2i]` (high) and `values[2i + 1]` (low); slot 0 is the count, 1 the zero count, 2 the sum,
  * then the positive buckets, then the negative ones. Nothing is allocated per sample.
  */
-export class FloatHistogramChunkIterator {
+export class FloatHistogramChunkIterator extends HistogramChunkCursor {
   /** Timestamp (ms) of the current sample. */
   t = 0;
   /** Schema, zero threshold and spans: the same for every sample of the chunk. */
@@ -31,34 +30,9 @@ export class FloatHistogramChunkIterator {
   /** IEEE-754 bits of the current sample's floats, in slots (see the class comment). */
   values = new Uint32Array(2 * (FIRST_BUCKET + 16));
 
-  private readonly bits = new BitReader();
   /** Leading and trailing zeros of each slot's last XOR. */
   private zeros = new Uint8Array(2 * (FIRST_BUCKET + 16));
-  private header = 0;
-  private total = 0;
-  private read = 0;
   private tDelta = 0;
-
-  /** Points the cursor at the chunk in `data[start, end)`. */
-  reset(data: Uint8Array, start = 0, end = data.length): this {
-    if (end - start < HISTOGRAM_HEADER_SIZE)
-      throw new MalformedError("histogram chunk shorter than its header");
-    this.total = (data[start]! << 8) | data[start + 1]!;
-    this.header = data[start + 2]! & 0xc0;
-    this.bits.reset(data, start + HISTOGRAM_HEADER_SIZE, end);
-    this.read = 0;
-    return this;
-  }
-
-  /** Samples the chunk holds, per its header. */
-  get length(): number {
-    return this.total;
-  }
-
-  /** The reset hint of the current sample, as Prometheus derives it from the chunk header. */
-  get resetHint(): ResetHint {
-    return resetHintOf(this.header, this.read - 1);
-  }
 
   /** Whether the current sample is a stale marker: then only `t` and the sum mean anything. */
   get isStale(): boolean {

@@ -1,7 +1,6 @@
 import { MalformedError } from "./errors";
-import type { ResetHint } from "./histogram";
-import { BitReader } from "./private/bit-reader";
-import { HISTOGRAM_HEADER_SIZE, HistogramLayout, resetHintOf } from "./private/histogram-layout";
+import { HistogramChunkCursor } from "./private/histogram-chunk-cursor";
+import { HistogramLayout } from "./private/histogram-layout";
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 const STALE_HI = 0x7ff00000;
@@ -21,7 +20,7 @@ const STALE_LO = 0x00000002;
  * Integers are exact: a chunk whose values leave ±2^53 throws `MalformedError`. Nothing is
  * allocated per sample.
  */
-export class HistogramChunkIterator {
+export class HistogramChunkIterator extends HistogramChunkCursor {
   /** Timestamp (ms) of the current sample. */
   t = 0;
   count = 0;
@@ -34,38 +33,13 @@ export class HistogramChunkIterator {
   /** Per bucket, the difference of its count to the previous bucket's (positive buckets, then negative). */
   buckets = new Float64Array(16);
 
-  private readonly bits = new BitReader();
   /** The sum and its XOR leading/trailing zeros, in `BitReader.readXor`'s slot layout. */
   private readonly sum = new Uint32Array(2);
   private readonly sumZeros = new Uint8Array(2);
   private bucketDeltas = new Float64Array(16);
-  private header = 0;
-  private total = 0;
-  private read = 0;
   private tDelta = 0;
   private countDelta = 0;
   private zeroCountDelta = 0;
-
-  /** Points the cursor at the chunk in `data[start, end)`. */
-  reset(data: Uint8Array, start = 0, end = data.length): this {
-    if (end - start < HISTOGRAM_HEADER_SIZE)
-      throw new MalformedError("histogram chunk shorter than its header");
-    this.total = (data[start]! << 8) | data[start + 1]!;
-    this.header = data[start + 2]! & 0xc0;
-    this.bits.reset(data, start + HISTOGRAM_HEADER_SIZE, end);
-    this.read = 0;
-    return this;
-  }
-
-  /** Samples the chunk holds, per its header. */
-  get length(): number {
-    return this.total;
-  }
-
-  /** The reset hint of the current sample, as Prometheus derives it from the chunk header. */
-  get resetHint(): ResetHint {
-    return resetHintOf(this.header, this.read - 1);
-  }
 
   /** Whether the current sample is a stale marker: then only `t` and the sum mean anything. */
   get isStale(): boolean {
