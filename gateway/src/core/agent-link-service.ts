@@ -38,6 +38,9 @@ export function createAgentLinkService(deps: AgentLinkDeps): ServiceImpl<typeof 
   return {
     connect: (requests, ctx) => runSession(deps, requests, ctx),
     push: (request, ctx) => push(deps, request, ctx),
+    enroll: () => {
+      throw new ConnectError("enrollment is not implemented yet", Code.Unimplemented);
+    },
   };
 }
 

@@ -227,6 +227,14 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
       const timeMs = req.time ? timestampMs(req.time) : undefined;
       return deps.query.query(req.clusterId, { query: req.query, timeMs }, ctx.signal);
     },
+
+    async series() {
+      throw new ConnectError("series look-up is not implemented yet", Code.Unimplemented);
+    },
+
+    async verifyImport() {
+      throw new ConnectError("verify is not implemented yet", Code.Unimplemented);
+    },
   };
 }
 

@@ -12,7 +12,60 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/v1/agent_link.proto.
  */
 export const file_ferry_v1_agent_link: GenFile = /*@__PURE__*/
-  fileDesc("ChlmZXJyeS92MS9hZ2VudF9saW5rLnByb3RvEghmZXJyeS52MSKmAQoMQWdlbnRNZXNzYWdlEiAKBWhlbGxvGAEgASgLMg8uZmVycnkudjEuSGVsbG9IABIgCgVyZXBseRgCIAEoCzIPLmZlcnJ5LnYxLlJlcGx5SAASIAoFZXZlbnQYAyABKAsyDy5mZXJyeS52MS5FdmVudEgAEigKCWhlYXJ0YmVhdBgEIAEoCzITLmZlcnJ5LnYxLkhlYXJ0YmVhdEgAQgYKBGtpbmQijgEKDkdhdGV3YXlNZXNzYWdlEiQKB3dlbGNvbWUYASABKAsyES5mZXJyeS52MS5XZWxjb21lSAASJAoHY29tbWFuZBgCIAEoCzIRLmZlcnJ5LnYxLkNvbW1hbmRIABIoCgloZWFydGJlYXQYAyABKAsyEy5mZXJyeS52MS5IZWFydGJlYXRIAEIGCgRraW5kIlkKBUhlbGxvEhIKCmNsdXN0ZXJfaWQYASABKAkSFQoNYWdlbnRfdmVyc2lvbhgCIAEoCRIlCgdyZXBvcnRzGAMgAygLMhQuZ29vZ2xlLnByb3RvYnVmLkFueSI8CgdXZWxjb21lEhIKCnNlc3Npb25faWQYASABKAkSHQoVaGVhcnRiZWF0X2ludGVydmFsX21zGAIgASgDIh8KCUhlYXJ0YmVhdBISCgpzZW50X2F0X21zGAEgASgDIjkKB0NvbW1hbmQSCgoCaWQYASABKAQSIgoEYm9keRgCIAEoCzIULmdvb2dsZS5wcm90b2J1Zi5BbnkiZAoFUmVwbHkSEgoKY29tbWFuZF9pZBgBIAEoBBIiCgRib2R5GAIgASgLMhQuZ29vZ2xlLnByb3RvYnVmLkFueRIjCgVlcnJvchgDIAEoCzIULmZlcnJ5LnYxLlJlcGx5RXJyb3IiKwoKUmVwbHlFcnJvchIMCgRjb2RlGAEgASgJEg8KB21lc3NhZ2UYAiABKAkiKwoFRXZlbnQSIgoEYm9keRgBIAEoCzIULmdvb2dsZS5wcm90b2J1Zi5BbnkiVgoLUHVzaFJlcXVlc3QSDwoHcGF5bG9hZBgBIAEoDBIPCgdzYW1wbGVzGAIgASgDEhIKCmhpc3RvZ3JhbXMYAyABKAMSEQoJaW1wb3J0X2lkGAQgASgJIoQBCgxQdXNoUmVzcG9uc2USJgoHb3V0Y29tZRgBIAEoDjIVLmZlcnJ5LnYxLlB1c2hPdXRjb21lEiYKBnJlYXNvbhgCIAEoDjIWLmZlcnJ5LnYxLlJlamVjdFJlYXNvbhITCgtzaW5rX3N0YXR1cxgDIAEoBRIPCgdtZXNzYWdlGAQgASgJKn0KC1B1c2hPdXRjb21lEhwKGFBVU0hfT1VUQ09NRV9VTlNQRUNJRklFRBAAEhkKFVBVU0hfT1VUQ09NRV9BQ0NFUFRFRBABEhkKFVBVU0hfT1VUQ09NRV9SRUpFQ1RFRBACEhoKFlBVU0hfT1VUQ09NRV9UT09fTEFSR0UQAyr6AQoMUmVqZWN0UmVhc29uEh0KGVJFSkVDVF9SRUFTT05fVU5TUEVDSUZJRUQQABIfChtSRUpFQ1RfUkVBU09OX09VVF9PRl9CT1VORFMQARIeChpSRUpFQ1RfUkVBU09OX09VVF9PRl9PUkRFUhACEhkKFVJFSkVDVF9SRUFTT05fVE9PX09MRBADEhsKF1JFSkVDVF9SRUFTT05fVE9PX0xBUkdFEAQSGwoXUkVKRUNUX1JFQVNPTl9EVVBMSUNBVEUQBRIYChRSRUpFQ1RfUkVBU09OX0xJTUlUUxAGEhsKF1JFSkVDVF9SRUFTT05fT1RIRVJfNFhYEAcygwEKCUFnZW50TGluaxI/CgdDb25uZWN0EhYuZmVycnkudjEuQWdlbnRNZXNzYWdlGhguZmVycnkudjEuR2F0ZXdheU1lc3NhZ2UoATABEjUKBFB1c2gSFS5mZXJyeS52MS5QdXNoUmVxdWVzdBoWLmZlcnJ5LnYxLlB1c2hSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_any]);
+  fileDesc("ChlmZXJyeS92MS9hZ2VudF9saW5rLnByb3RvEghmZXJyeS52MSJTCg1FbnJvbGxSZXF1ZXN0EhcKD2Jvb3RzdHJhcF90b2tlbhgBIAEoCRISCgpjbHVzdGVyX2lkGAIgASgJEhUKDWFnZW50X3ZlcnNpb24YAyABKAkiOAoORW5yb2xsUmVzcG9uc2USEgoKY2x1c3Rlcl9pZBgBIAEoCRISCgpjcmVkZW50aWFsGAIgASgJIqYBCgxBZ2VudE1lc3NhZ2USIAoFaGVsbG8YASABKAsyDy5mZXJyeS52MS5IZWxsb0gAEiAKBXJlcGx5GAIgASgLMg8uZmVycnkudjEuUmVwbHlIABIgCgVldmVudBgDIAEoCzIPLmZlcnJ5LnYxLkV2ZW50SAASKAoJaGVhcnRiZWF0GAQgASgLMhMuZmVycnkudjEuSGVhcnRiZWF0SABCBgoEa2luZCKOAQoOR2F0ZXdheU1lc3NhZ2USJAoHd2VsY29tZRgBIAEoCzIRLmZlcnJ5LnYxLldlbGNvbWVIABIkCgdjb21tYW5kGAIgASgLMhEuZmVycnkudjEuQ29tbWFuZEgAEigKCWhlYXJ0YmVhdBgDIAEoCzITLmZlcnJ5LnYxLkhlYXJ0YmVhdEgAQgYKBGtpbmQiWQoFSGVsbG8SEgoKY2x1c3Rlcl9pZBgBIAEoCRIVCg1hZ2VudF92ZXJzaW9uGAIgASgJEiUKB3JlcG9ydHMYAyADKAsyFC5nb29nbGUucHJvdG9idWYuQW55IjwKB1dlbGNvbWUSEgoKc2Vzc2lvbl9pZBgBIAEoCRIdChVoZWFydGJlYXRfaW50ZXJ2YWxfbXMYAiABKAMiHwoJSGVhcnRiZWF0EhIKCnNlbnRfYXRfbXMYASABKAMiOQoHQ29tbWFuZBIKCgJpZBgBIAEoBBIiCgRib2R5GAIgASgLMhQuZ29vZ2xlLnByb3RvYnVmLkFueSJkCgVSZXBseRISCgpjb21tYW5kX2lkGAEgASgEEiIKBGJvZHkYAiABKAsyFC5nb29nbGUucHJvdG9idWYuQW55EiMKBWVycm9yGAMgASgLMhQuZmVycnkudjEuUmVwbHlFcnJvciIrCgpSZXBseUVycm9yEgwKBGNvZGUYASABKAkSDwoHbWVzc2FnZRgCIAEoCSIrCgVFdmVudBIiCgRib2R5GAEgASgLMhQuZ29vZ2xlLnByb3RvYnVmLkFueSJWCgtQdXNoUmVxdWVzdBIPCgdwYXlsb2FkGAEgASgMEg8KB3NhbXBsZXMYAiABKAMSEgoKaGlzdG9ncmFtcxgDIAEoAxIRCglpbXBvcnRfaWQYBCABKAkihAEKDFB1c2hSZXNwb25zZRImCgdvdXRjb21lGAEgASgOMhUuZmVycnkudjEuUHVzaE91dGNvbWUSJgoGcmVhc29uGAIgASgOMhYuZmVycnkudjEuUmVqZWN0UmVhc29uEhMKC3Npbmtfc3RhdHVzGAMgASgFEg8KB21lc3NhZ2UYBCABKAkqfQoLUHVzaE91dGNvbWUSHAoYUFVTSF9PVVRDT01FX1VOU1BFQ0lGSUVEEAASGQoVUFVTSF9PVVRDT01FX0FDQ0VQVEVEEAESGQoVUFVTSF9PVVRDT01FX1JFSkVDVEVEEAISGgoWUFVTSF9PVVRDT01FX1RPT19MQVJHRRADKvoBCgxSZWplY3RSZWFzb24SHQoZUkVKRUNUX1JFQVNPTl9VTlNQRUNJRklFRBAAEh8KG1JFSkVDVF9SRUFTT05fT1VUX09GX0JPVU5EUxABEh4KGlJFSkVDVF9SRUFTT05fT1VUX09GX09SREVSEAISGQoVUkVKRUNUX1JFQVNPTl9UT09fT0xEEAMSGwoXUkVKRUNUX1JFQVNPTl9UT09fTEFSR0UQBBIbChdSRUpFQ1RfUkVBU09OX0RVUExJQ0FURRAFEhgKFFJFSkVDVF9SRUFTT05fTElNSVRTEAYSGwoXUkVKRUNUX1JFQVNPTl9PVEhFUl80WFgQBzLAAQoJQWdlbnRMaW5rEj8KB0Nvbm5lY3QSFi5mZXJyeS52MS5BZ2VudE1lc3NhZ2UaGC5mZXJyeS52MS5HYXRld2F5TWVzc2FnZSgBMAESNQoEUHVzaBIVLmZlcnJ5LnYxLlB1c2hSZXF1ZXN0GhYuZmVycnkudjEuUHVzaFJlc3BvbnNlEjsKBkVucm9sbBIXLmZlcnJ5LnYxLkVucm9sbFJlcXVlc3QaGC5mZXJyeS52MS5FbnJvbGxSZXNwb25zZWIGcHJvdG8z", [file_google_protobuf_any]);
+
+/**
+ * @generated from message ferry.v1.EnrollRequest
+ */
+export type EnrollRequest = Message<"ferry.v1.EnrollRequest"> & {
+  /**
+   * @generated from field: string bootstrap_token = 1;
+   */
+  bootstrapToken: string;
+
+  /**
+   * The cluster the agent serves; must match the token's cluster when the token names one.
+   *
+   * @generated from field: string cluster_id = 2;
+   */
+  clusterId: string;
+
+  /**
+   * @generated from field: string agent_version = 3;
+   */
+  agentVersion: string;
+};
+
+/**
+ * Describes the message ferry.v1.EnrollRequest.
+ * Use `create(EnrollRequestSchema)` to create a new message.
+ */
+export const EnrollRequestSchema: GenMessage<EnrollRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_agent_link, 0);
+
+/**
+ * @generated from message ferry.v1.EnrollResponse
+ */
+export type EnrollResponse = Message<"ferry.v1.EnrollResponse"> & {
+  /**
+   * @generated from field: string cluster_id = 1;
+   */
+  clusterId: string;
+
+  /**
+   * Secret; the gateway keeps only its hash.
+   *
+   * @generated from field: string credential = 2;
+   */
+  credential: string;
+};
+
+/**
+ * Describes the message ferry.v1.EnrollResponse.
+ * Use `create(EnrollResponseSchema)` to create a new message.
+ */
+export const EnrollResponseSchema: GenMessage<EnrollResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_agent_link, 1);
 
 /**
  * @generated from message ferry.v1.AgentMessage
@@ -53,7 +106,7 @@ export type AgentMessage = Message<"ferry.v1.AgentMessage"> & {
  * Use `create(AgentMessageSchema)` to create a new message.
  */
 export const AgentMessageSchema: GenMessage<AgentMessage> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 0);
+  messageDesc(file_ferry_v1_agent_link, 2);
 
 /**
  * @generated from message ferry.v1.GatewayMessage
@@ -88,7 +141,7 @@ export type GatewayMessage = Message<"ferry.v1.GatewayMessage"> & {
  * Use `create(GatewayMessageSchema)` to create a new message.
  */
 export const GatewayMessageSchema: GenMessage<GatewayMessage> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 1);
+  messageDesc(file_ferry_v1_agent_link, 3);
 
 /**
  * @generated from message ferry.v1.Hello
@@ -119,7 +172,7 @@ export type Hello = Message<"ferry.v1.Hello"> & {
  * Use `create(HelloSchema)` to create a new message.
  */
 export const HelloSchema: GenMessage<Hello> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 2);
+  messageDesc(file_ferry_v1_agent_link, 4);
 
 /**
  * @generated from message ferry.v1.Welcome
@@ -143,7 +196,7 @@ export type Welcome = Message<"ferry.v1.Welcome"> & {
  * Use `create(WelcomeSchema)` to create a new message.
  */
 export const WelcomeSchema: GenMessage<Welcome> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 3);
+  messageDesc(file_ferry_v1_agent_link, 5);
 
 /**
  * @generated from message ferry.v1.Heartbeat
@@ -160,7 +213,7 @@ export type Heartbeat = Message<"ferry.v1.Heartbeat"> & {
  * Use `create(HeartbeatSchema)` to create a new message.
  */
 export const HeartbeatSchema: GenMessage<Heartbeat> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 4);
+  messageDesc(file_ferry_v1_agent_link, 6);
 
 /**
  * @generated from message ferry.v1.Command
@@ -182,7 +235,7 @@ export type Command = Message<"ferry.v1.Command"> & {
  * Use `create(CommandSchema)` to create a new message.
  */
 export const CommandSchema: GenMessage<Command> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 5);
+  messageDesc(file_ferry_v1_agent_link, 7);
 
 /**
  * @generated from message ferry.v1.Reply
@@ -211,7 +264,7 @@ export type Reply = Message<"ferry.v1.Reply"> & {
  * Use `create(ReplySchema)` to create a new message.
  */
 export const ReplySchema: GenMessage<Reply> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 6);
+  messageDesc(file_ferry_v1_agent_link, 8);
 
 /**
  * @generated from message ferry.v1.ReplyError
@@ -235,7 +288,7 @@ export type ReplyError = Message<"ferry.v1.ReplyError"> & {
  * Use `create(ReplyErrorSchema)` to create a new message.
  */
 export const ReplyErrorSchema: GenMessage<ReplyError> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 7);
+  messageDesc(file_ferry_v1_agent_link, 9);
 
 /**
  * @generated from message ferry.v1.Event
@@ -252,7 +305,7 @@ export type Event = Message<"ferry.v1.Event"> & {
  * Use `create(EventSchema)` to create a new message.
  */
 export const EventSchema: GenMessage<Event> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 8);
+  messageDesc(file_ferry_v1_agent_link, 10);
 
 /**
  * @generated from message ferry.v1.PushRequest
@@ -288,7 +341,7 @@ export type PushRequest = Message<"ferry.v1.PushRequest"> & {
  * Use `create(PushRequestSchema)` to create a new message.
  */
 export const PushRequestSchema: GenMessage<PushRequest> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 9);
+  messageDesc(file_ferry_v1_agent_link, 11);
 
 /**
  * @generated from message ferry.v1.PushResponse
@@ -324,7 +377,7 @@ export type PushResponse = Message<"ferry.v1.PushResponse"> & {
  * Use `create(PushResponseSchema)` to create a new message.
  */
 export const PushResponseSchema: GenMessage<PushResponse> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_agent_link, 10);
+  messageDesc(file_ferry_v1_agent_link, 12);
 
 /**
  * @generated from enum ferry.v1.PushOutcome
@@ -443,6 +496,18 @@ export const AgentLink: GenService<{
     methodKind: "unary";
     input: typeof PushRequestSchema;
     output: typeof PushResponseSchema;
+  },
+  /**
+   * First contact of an agent started with a bootstrap token: exchanges the token for
+   * the agent's own credential, which it keeps and sends as "Authorization: Bearer ..."
+   * on Connect and Push from then on. The cluster id comes only from that credential.
+   *
+   * @generated from rpc ferry.v1.AgentLink.Enroll
+   */
+  enroll: {
+    methodKind: "unary";
+    input: typeof EnrollRequestSchema;
+    output: typeof EnrollResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_ferry_v1_agent_link, 0);

@@ -4,7 +4,7 @@
 
 import type { GenFile, GenMessage } from "@bufbuild/protobuf/codegenv2";
 import { fileDesc, messageDesc } from "@bufbuild/protobuf/codegenv2";
-import type { ImportCounters, ImportOptions, ImportState, Selector } from "./import_types_pb";
+import type { ImportCounters, ImportOptions, ImportPreview, ImportState, Selector, SourceAuth } from "./import_types_pb";
 import { file_ferry_v1_import_types } from "./import_types_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/v1/import_agent.proto.
  */
 export const file_ferry_v1_import_agent: GenFile = /*@__PURE__*/
-  fileDesc("ChtmZXJyeS92MS9pbXBvcnRfYWdlbnQucHJvdG8SCGZlcnJ5LnYxIpoBCg1JbXBvcnRDb21tYW5kEiIKA3J1bhgBIAEoCzITLmZlcnJ5LnYxLlJ1bkltcG9ydEgAEigKBmNhbmNlbBgCIAEoCzIWLmZlcnJ5LnYxLkNhbmNlbEltcG9ydEgAEjAKCGRpc2NvdmVyGAMgASgLMhwuZmVycnkudjEuRGlzY292ZXJQcm9tZXRoZXVzSABCCQoHY29tbWFuZCLBAgoJUnVuSW1wb3J0EhEKCWltcG9ydF9pZBgBIAEoCRIOCgZ0YXJnZXQYAiABKAkSEAoIZW5kcG9pbnQYAyABKAkSKQoFc3RhcnQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJQoJc2VsZWN0b3JzGAYgAygLMhIuZmVycnkudjEuU2VsZWN0b3ISLgoKY2hlY2twb2ludBgHIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoIY291bnRlcnMYCCABKAsyGC5mZXJyeS52MS5JbXBvcnRDb3VudGVycxIoCgdvcHRpb25zGAkgASgLMhcuZmVycnkudjEuSW1wb3J0T3B0aW9ucyIhCgxDYW5jZWxJbXBvcnQSEQoJaW1wb3J0X2lkGAEgASgJIicKEkRpc2NvdmVyUHJvbWV0aGV1cxIRCgluYW1lc3BhY2UYASABKAkirQEKE0ltcG9ydENvbW1hbmRSZXN1bHQSKgoDcnVuGAEgASgLMhsuZmVycnkudjEuUnVuSW1wb3J0QWNjZXB0ZWRIABIsCgZjYW5jZWwYAiABKAsyGi5mZXJyeS52MS5DYW5jZWxJbXBvcnREb25lSAASMgoIZGlzY292ZXIYAyABKAsyHi5mZXJyeS52MS5EaXNjb3ZlcmVkUHJvbWV0aGV1c0gAQggKBnJlc3VsdCImChFSdW5JbXBvcnRBY2NlcHRlZBIRCglpbXBvcnRfaWQYASABKAkiOgoQQ2FuY2VsSW1wb3J0RG9uZRIRCglpbXBvcnRfaWQYASABKAkSEwoLd2FzX3J1bm5pbmcYAiABKAgiQwoURGlzY292ZXJlZFByb21ldGhldXMSKwoHdGFyZ2V0cxgBIAMoCzIaLmZlcnJ5LnYxLkRpc2NvdmVyZWRUYXJnZXQigQEKEERpc2NvdmVyZWRUYXJnZXQSEQoJbmFtZXNwYWNlGAEgASgJEgwKBG5hbWUYAiABKAkSFwoPcmVtb3RlX3JlYWRfdXJsGAMgASgJEhQKDGV4dGVybmFsX3VybBgEIAEoCRIPCgd2ZXJzaW9uGAUgASgJEgwKBG5vdGUYBiABKAki+wEKDkltcG9ydFByb2dyZXNzEhEKCWltcG9ydF9pZBgBIAEoCRIkCgVzdGF0ZRgCIAEoDjIVLmZlcnJ5LnYxLkltcG9ydFN0YXRlEi4KCmNoZWNrcG9pbnQYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKCGNvdW50ZXJzGAQgASgLMhguZmVycnkudjEuSW1wb3J0Q291bnRlcnMSDwoHbWVzc2FnZRgFIAEoCRIMCgRyYXRlGAYgASgBEjUKE2NoZWNrcG9pbnRfY291bnRlcnMYByABKAsyGC5mZXJyeS52MS5JbXBvcnRDb3VudGVyc2IGcHJvdG8z", [file_ferry_v1_import_types, file_google_protobuf_timestamp]);
+  fileDesc("ChtmZXJyeS92MS9pbXBvcnRfYWdlbnQucHJvdG8SCGZlcnJ5LnYxIu8BCg1JbXBvcnRDb21tYW5kEiIKA3J1bhgBIAEoCzITLmZlcnJ5LnYxLlJ1bkltcG9ydEgAEigKBmNhbmNlbBgCIAEoCzIWLmZlcnJ5LnYxLkNhbmNlbEltcG9ydEgAEjAKCGRpc2NvdmVyGAMgASgLMhwuZmVycnkudjEuRGlzY292ZXJQcm9tZXRoZXVzSAASKgoHcHJldmlldxgEIAEoCzIXLmZlcnJ5LnYxLlByZXZpZXdJbXBvcnRIABInCgVjb3VudBgFIAEoCzIWLmZlcnJ5LnYxLkNvdW50U2FtcGxlc0gAQgkKB2NvbW1hbmQi5QIKCVJ1bkltcG9ydBIRCglpbXBvcnRfaWQYASABKAkSDgoGdGFyZ2V0GAIgASgJEhAKCGVuZHBvaW50GAMgASgJEikKBXN0YXJ0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiUKCXNlbGVjdG9ycxgGIAMoCzISLmZlcnJ5LnYxLlNlbGVjdG9yEi4KCmNoZWNrcG9pbnQYByABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKCGNvdW50ZXJzGAggASgLMhguZmVycnkudjEuSW1wb3J0Q291bnRlcnMSKAoHb3B0aW9ucxgJIAEoCzIXLmZlcnJ5LnYxLkltcG9ydE9wdGlvbnMSIgoEYXV0aBgKIAEoCzIULmZlcnJ5LnYxLlNvdXJjZUF1dGgi+gEKDVByZXZpZXdJbXBvcnQSDgoGdGFyZ2V0GAEgASgJEhAKCGVuZHBvaW50GAIgASgJEikKBXN0YXJ0GAMgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiUKCXNlbGVjdG9ycxgFIAMoCzISLmZlcnJ5LnYxLlNlbGVjdG9yEigKB29wdGlvbnMYBiABKAsyFy5mZXJyeS52MS5JbXBvcnRPcHRpb25zEiIKBGF1dGgYByABKAsyFC5mZXJyeS52MS5Tb3VyY2VBdXRoIvwBCgxDb3VudFNhbXBsZXMSEAoIZW5kcG9pbnQYASABKAkSKQoFc3RhcnQYAiABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASEQoJd2luZG93X21zGAQgASgDEiUKCXNlbGVjdG9ycxgFIAMoCzISLmZlcnJ5LnYxLlNlbGVjdG9yEigKB29wdGlvbnMYBiABKAsyFy5mZXJyeS52MS5JbXBvcnRPcHRpb25zEiIKBGF1dGgYByABKAsyFC5mZXJyeS52MS5Tb3VyY2VBdXRoIlMKC1Nlcmllc0NvdW50Eh8KBmxhYmVscxgBIAMoCzIPLmZlcnJ5LnYxLkxhYmVsEg4KBmNvdW50cxgCIAMoAxITCgtlZGdlX2NvdW50cxgDIAMoAyIkCgVMYWJlbBIMCgRuYW1lGAEgASgJEg0KBXZhbHVlGAIgASgJIjUKDFNhbXBsZUNvdW50cxIlCgZzZXJpZXMYASADKAsyFS5mZXJyeS52MS5TZXJpZXNDb3VudCIhCgxDYW5jZWxJbXBvcnQSEQoJaW1wb3J0X2lkGAEgASgJIicKEkRpc2NvdmVyUHJvbWV0aGV1cxIRCgluYW1lc3BhY2UYASABKAkigwIKE0ltcG9ydENvbW1hbmRSZXN1bHQSKgoDcnVuGAEgASgLMhsuZmVycnkudjEuUnVuSW1wb3J0QWNjZXB0ZWRIABIsCgZjYW5jZWwYAiABKAsyGi5mZXJyeS52MS5DYW5jZWxJbXBvcnREb25lSAASMgoIZGlzY292ZXIYAyABKAsyHi5mZXJyeS52MS5EaXNjb3ZlcmVkUHJvbWV0aGV1c0gAEioKB3ByZXZpZXcYBCABKAsyFy5mZXJyeS52MS5JbXBvcnRQcmV2aWV3SAASKAoGY291bnRzGAUgASgLMhYuZmVycnkudjEuU2FtcGxlQ291bnRzSABCCAoGcmVzdWx0IiYKEVJ1bkltcG9ydEFjY2VwdGVkEhEKCWltcG9ydF9pZBgBIAEoCSI6ChBDYW5jZWxJbXBvcnREb25lEhEKCWltcG9ydF9pZBgBIAEoCRITCgt3YXNfcnVubmluZxgCIAEoCCJDChREaXNjb3ZlcmVkUHJvbWV0aGV1cxIrCgd0YXJnZXRzGAEgAygLMhouZmVycnkudjEuRGlzY292ZXJlZFRhcmdldCKBAQoQRGlzY292ZXJlZFRhcmdldBIRCgluYW1lc3BhY2UYASABKAkSDAoEbmFtZRgCIAEoCRIXCg9yZW1vdGVfcmVhZF91cmwYAyABKAkSFAoMZXh0ZXJuYWxfdXJsGAQgASgJEg8KB3ZlcnNpb24YBSABKAkSDAoEbm90ZRgGIAEoCSKlAgoOSW1wb3J0UHJvZ3Jlc3MSEQoJaW1wb3J0X2lkGAEgASgJEiQKBXN0YXRlGAIgASgOMhUuZmVycnkudjEuSW1wb3J0U3RhdGUSLgoKY2hlY2twb2ludBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoIY291bnRlcnMYBCABKAsyGC5mZXJyeS52MS5JbXBvcnRDb3VudGVycxIPCgdtZXNzYWdlGAUgASgJEgwKBHJhdGUYBiABKAESNQoTY2hlY2twb2ludF9jb3VudGVycxgHIAEoCzIYLmZlcnJ5LnYxLkltcG9ydENvdW50ZXJzEhgKC2V0YV9zZWNvbmRzGAggASgBSACIAQFCDgoMX2V0YV9zZWNvbmRzYgZwcm90bzM", [file_ferry_v1_import_types, file_google_protobuf_timestamp]);
 
 /**
  * Commands the import plugin of the gateway sends to the import plugin of an
@@ -44,6 +44,18 @@ export type ImportCommand = Message<"ferry.v1.ImportCommand"> & {
      */
     value: DiscoverPrometheus;
     case: "discover";
+  } | {
+    /**
+     * @generated from field: ferry.v1.PreviewImport preview = 4;
+     */
+    value: PreviewImport;
+    case: "preview";
+  } | {
+    /**
+     * @generated from field: ferry.v1.CountSamples count = 5;
+     */
+    value: CountSamples;
+    case: "count";
   } | { case: undefined; value?: undefined };
 };
 
@@ -106,6 +118,11 @@ export type RunImport = Message<"ferry.v1.RunImport"> & {
    * @generated from field: ferry.v1.ImportOptions options = 9;
    */
   options?: ImportOptions | undefined;
+
+  /**
+   * @generated from field: ferry.v1.SourceAuth auth = 10;
+   */
+  auth?: SourceAuth | undefined;
 };
 
 /**
@@ -114,6 +131,176 @@ export type RunImport = Message<"ferry.v1.RunImport"> & {
  */
 export const RunImportSchema: GenMessage<RunImport> = /*@__PURE__*/
   messageDesc(file_ferry_v1_import_agent, 1);
+
+/**
+ * Dry run: probe the source and plan, without writing.
+ *
+ * @generated from message ferry.v1.PreviewImport
+ */
+export type PreviewImport = Message<"ferry.v1.PreviewImport"> & {
+  /**
+   * @generated from field: string target = 1;
+   */
+  target: string;
+
+  /**
+   * @generated from field: string endpoint = 2;
+   */
+  endpoint: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp start = 3;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp end = 4;
+   */
+  end?: Timestamp | undefined;
+
+  /**
+   * @generated from field: repeated ferry.v1.Selector selectors = 5;
+   */
+  selectors: Selector[];
+
+  /**
+   * @generated from field: ferry.v1.ImportOptions options = 6;
+   */
+  options?: ImportOptions | undefined;
+
+  /**
+   * @generated from field: ferry.v1.SourceAuth auth = 7;
+   */
+  auth?: SourceAuth | undefined;
+};
+
+/**
+ * Describes the message ferry.v1.PreviewImport.
+ * Use `create(PreviewImportSchema)` to create a new message.
+ */
+export const PreviewImportSchema: GenMessage<PreviewImport> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_agent, 2);
+
+/**
+ * For verify: count the source's samples per series (as written: extra labels and drops
+ * applied) in consecutive windows [start + k*window_ms, start + (k+1)*window_ms).
+ *
+ * @generated from message ferry.v1.CountSamples
+ */
+export type CountSamples = Message<"ferry.v1.CountSamples"> & {
+  /**
+   * @generated from field: string endpoint = 1;
+   */
+  endpoint: string;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp start = 2;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp end = 3;
+   */
+  end?: Timestamp | undefined;
+
+  /**
+   * @generated from field: int64 window_ms = 4;
+   */
+  windowMs: bigint;
+
+  /**
+   * @generated from field: repeated ferry.v1.Selector selectors = 5;
+   */
+  selectors: Selector[];
+
+  /**
+   * @generated from field: ferry.v1.ImportOptions options = 6;
+   */
+  options?: ImportOptions | undefined;
+
+  /**
+   * @generated from field: ferry.v1.SourceAuth auth = 7;
+   */
+  auth?: SourceAuth | undefined;
+};
+
+/**
+ * Describes the message ferry.v1.CountSamples.
+ * Use `create(CountSamplesSchema)` to create a new message.
+ */
+export const CountSamplesSchema: GenMessage<CountSamples> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_agent, 3);
+
+/**
+ * @generated from message ferry.v1.SeriesCount
+ */
+export type SeriesCount = Message<"ferry.v1.SeriesCount"> & {
+  /**
+   * @generated from field: repeated ferry.v1.Label labels = 1;
+   */
+  labels: Label[];
+
+  /**
+   * One count per window, stale markers excluded.
+   *
+   * @generated from field: repeated int64 counts = 2;
+   */
+  counts: bigint[];
+
+  /**
+   * Per window k: samples at exactly its start - 1 ms (a sink whose range selectors are
+   * closed on the left, like Prometheus 2.x, counts them in window k too).
+   *
+   * @generated from field: repeated int64 edge_counts = 3;
+   */
+  edgeCounts: bigint[];
+};
+
+/**
+ * Describes the message ferry.v1.SeriesCount.
+ * Use `create(SeriesCountSchema)` to create a new message.
+ */
+export const SeriesCountSchema: GenMessage<SeriesCount> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_agent, 4);
+
+/**
+ * @generated from message ferry.v1.Label
+ */
+export type Label = Message<"ferry.v1.Label"> & {
+  /**
+   * @generated from field: string name = 1;
+   */
+  name: string;
+
+  /**
+   * @generated from field: string value = 2;
+   */
+  value: string;
+};
+
+/**
+ * Describes the message ferry.v1.Label.
+ * Use `create(LabelSchema)` to create a new message.
+ */
+export const LabelSchema: GenMessage<Label> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_agent, 5);
+
+/**
+ * @generated from message ferry.v1.SampleCounts
+ */
+export type SampleCounts = Message<"ferry.v1.SampleCounts"> & {
+  /**
+   * @generated from field: repeated ferry.v1.SeriesCount series = 1;
+   */
+  series: SeriesCount[];
+};
+
+/**
+ * Describes the message ferry.v1.SampleCounts.
+ * Use `create(SampleCountsSchema)` to create a new message.
+ */
+export const SampleCountsSchema: GenMessage<SampleCounts> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_agent, 6);
 
 /**
  * @generated from message ferry.v1.CancelImport
@@ -130,7 +317,7 @@ export type CancelImport = Message<"ferry.v1.CancelImport"> & {
  * Use `create(CancelImportSchema)` to create a new message.
  */
 export const CancelImportSchema: GenMessage<CancelImport> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 2);
+  messageDesc(file_ferry_v1_import_agent, 7);
 
 /**
  * @generated from message ferry.v1.DiscoverPrometheus
@@ -149,7 +336,7 @@ export type DiscoverPrometheus = Message<"ferry.v1.DiscoverPrometheus"> & {
  * Use `create(DiscoverPrometheusSchema)` to create a new message.
  */
 export const DiscoverPrometheusSchema: GenMessage<DiscoverPrometheus> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 3);
+  messageDesc(file_ferry_v1_import_agent, 8);
 
 /**
  * Reply body for every ImportCommand.
@@ -178,6 +365,18 @@ export type ImportCommandResult = Message<"ferry.v1.ImportCommandResult"> & {
      */
     value: DiscoveredPrometheus;
     case: "discover";
+  } | {
+    /**
+     * @generated from field: ferry.v1.ImportPreview preview = 4;
+     */
+    value: ImportPreview;
+    case: "preview";
+  } | {
+    /**
+     * @generated from field: ferry.v1.SampleCounts counts = 5;
+     */
+    value: SampleCounts;
+    case: "counts";
   } | { case: undefined; value?: undefined };
 };
 
@@ -186,7 +385,7 @@ export type ImportCommandResult = Message<"ferry.v1.ImportCommandResult"> & {
  * Use `create(ImportCommandResultSchema)` to create a new message.
  */
 export const ImportCommandResultSchema: GenMessage<ImportCommandResult> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 4);
+  messageDesc(file_ferry_v1_import_agent, 9);
 
 /**
  * @generated from message ferry.v1.RunImportAccepted
@@ -203,7 +402,7 @@ export type RunImportAccepted = Message<"ferry.v1.RunImportAccepted"> & {
  * Use `create(RunImportAcceptedSchema)` to create a new message.
  */
 export const RunImportAcceptedSchema: GenMessage<RunImportAccepted> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 5);
+  messageDesc(file_ferry_v1_import_agent, 10);
 
 /**
  * @generated from message ferry.v1.CancelImportDone
@@ -225,7 +424,7 @@ export type CancelImportDone = Message<"ferry.v1.CancelImportDone"> & {
  * Use `create(CancelImportDoneSchema)` to create a new message.
  */
 export const CancelImportDoneSchema: GenMessage<CancelImportDone> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 6);
+  messageDesc(file_ferry_v1_import_agent, 11);
 
 /**
  * @generated from message ferry.v1.DiscoveredPrometheus
@@ -242,7 +441,7 @@ export type DiscoveredPrometheus = Message<"ferry.v1.DiscoveredPrometheus"> & {
  * Use `create(DiscoveredPrometheusSchema)` to create a new message.
  */
 export const DiscoveredPrometheusSchema: GenMessage<DiscoveredPrometheus> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 7);
+  messageDesc(file_ferry_v1_import_agent, 12);
 
 /**
  * @generated from message ferry.v1.DiscoveredTarget
@@ -286,7 +485,7 @@ export type DiscoveredTarget = Message<"ferry.v1.DiscoveredTarget"> & {
  * Use `create(DiscoveredTargetSchema)` to create a new message.
  */
 export const DiscoveredTargetSchema: GenMessage<DiscoveredTarget> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 8);
+  messageDesc(file_ferry_v1_import_agent, 13);
 
 /**
  * Event body: the state of one import on the agent. Sent on every change worth
@@ -333,6 +532,13 @@ export type ImportProgress = Message<"ferry.v1.ImportProgress"> & {
    * @generated from field: ferry.v1.ImportCounters checkpoint_counters = 7;
    */
   checkpointCounters?: ImportCounters | undefined;
+
+  /**
+   * Estimated seconds left; unset while unknown.
+   *
+   * @generated from field: optional double eta_seconds = 8;
+   */
+  etaSeconds?: number | undefined;
 };
 
 /**
@@ -340,5 +546,5 @@ export type ImportProgress = Message<"ferry.v1.ImportProgress"> & {
  * Use `create(ImportProgressSchema)` to create a new message.
  */
 export const ImportProgressSchema: GenMessage<ImportProgress> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_agent, 9);
+  messageDesc(file_ferry_v1_import_agent, 14);
 

@@ -6,7 +6,7 @@ import type { GenFile, GenMessage, GenService } from "@bufbuild/protobuf/codegen
 import { fileDesc, messageDesc, serviceDesc } from "@bufbuild/protobuf/codegenv2";
 import type { DiscoveredTarget } from "./import_agent_pb";
 import { file_ferry_v1_import_agent } from "./import_agent_pb";
-import type { Import, RejectPolicy, Target } from "./import_types_pb";
+import type { Import, ImportPreview, RejectPolicy, SourceAuth, Target } from "./import_types_pb";
 import { file_ferry_v1_import_types } from "./import_types_pb";
 import type { Timestamp } from "@bufbuild/protobuf/wkt";
 import { file_google_protobuf_timestamp } from "@bufbuild/protobuf/wkt";
@@ -16,7 +16,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/v1/import_service.proto.
  */
 export const file_ferry_v1_import_service: GenFile = /*@__PURE__*/
-  fileDesc("Ch1mZXJyeS92MS9pbXBvcnRfc2VydmljZS5wcm90bxIIZmVycnkudjEiRgoQQWRkVGFyZ2V0UmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIZW5kcG9pbnQYAyABKAkiNQoRQWRkVGFyZ2V0UmVzcG9uc2USIAoGdGFyZ2V0GAEgASgLMhAuZmVycnkudjEuVGFyZ2V0In0KEUVkaXRUYXJnZXRSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDAoEbmFtZRgCIAEoCRIVCghlbmRwb2ludBgDIAEoCUgAiAEBEhUKCG5ld19uYW1lGAQgASgJSAGIAQFCCwoJX2VuZHBvaW50QgsKCV9uZXdfbmFtZSI2ChJFZGl0VGFyZ2V0UmVzcG9uc2USIAoGdGFyZ2V0GAEgASgLMhAuZmVycnkudjEuVGFyZ2V0IjcKE1JlbW92ZVRhcmdldFJlcXVlc3QSEgoKY2x1c3Rlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJIhYKFFJlbW92ZVRhcmdldFJlc3BvbnNlIigKEkxpc3RUYXJnZXRzUmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJIjgKE0xpc3RUYXJnZXRzUmVzcG9uc2USIQoHdGFyZ2V0cxgBIAMoCzIQLmZlcnJ5LnYxLlRhcmdldCI0ChBHZXRUYXJnZXRSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDAoEbmFtZRgCIAEoCSI1ChFHZXRUYXJnZXRSZXNwb25zZRIgCgZ0YXJnZXQYASABKAsyEC5mZXJyeS52MS5UYXJnZXQiTQoPRGlzY292ZXJSZXF1ZXN0EhMKC2NsdXN0ZXJfaWRzGAEgAygJEhEKCW5hbWVzcGFjZRgCIAEoCRISCgp0aW1lb3V0X21zGAMgASgDIlEKD0Rpc2NvdmVyZWRFbnRyeRISCgpjbHVzdGVyX2lkGAEgASgJEioKBnRhcmdldBgCIAEoCzIaLmZlcnJ5LnYxLkRpc2NvdmVyZWRUYXJnZXQiQQoMQ2x1c3RlckVycm9yEhIKCmNsdXN0ZXJfaWQYASABKAkSDAoEY29kZRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJImYKEERpc2NvdmVyUmVzcG9uc2USKgoHZW50cmllcxgBIAMoCzIZLmZlcnJ5LnYxLkRpc2NvdmVyZWRFbnRyeRImCgZlcnJvcnMYAiADKAsyFi5mZXJyeS52MS5DbHVzdGVyRXJyb3Ii/gIKElN0YXJ0SW1wb3J0UmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJEg4KBnRhcmdldBgCIAEoCRIpCgVzdGFydBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglzZWxlY3RvcnMYBSADKAkSDQoFZm9yY2UYBiABKAgSKQoJb25fcmVqZWN0GAcgASgOMhYuZmVycnkudjEuUmVqZWN0UG9saWN5EhIKCnJhdGVfbGltaXQYCCABKAESQwoMZXh0cmFfbGFiZWxzGAkgAygLMi0uZmVycnkudjEuU3RhcnRJbXBvcnRSZXF1ZXN0LkV4dHJhTGFiZWxzRW50cnkSFgoOZHJvcF9zZWxlY3RvcnMYCiADKAkaMgoQRXh0cmFMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIjcKE1N0YXJ0SW1wb3J0UmVzcG9uc2USIAoGaW1wb3J0GAEgASgLMhAuZmVycnkudjEuSW1wb3J0IjcKEVN0b3BJbXBvcnRSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDgoGdGFyZ2V0GAIgASgJIjYKElN0b3BJbXBvcnRSZXNwb25zZRIgCgZpbXBvcnQYASABKAsyEC5mZXJyeS52MS5JbXBvcnQiNgoQR2V0SW1wb3J0UmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJEg4KBnRhcmdldBgCIAEoCSI1ChFHZXRJbXBvcnRSZXNwb25zZRIgCgZpbXBvcnQYASABKAsyEC5mZXJyeS52MS5JbXBvcnQiOAoSTGlzdEltcG9ydHNSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDgoGdGFyZ2V0GAIgASgJIjgKE0xpc3RJbXBvcnRzUmVzcG9uc2USIQoHaW1wb3J0cxgBIAMoCzIQLmZlcnJ5LnYxLkltcG9ydCI5ChNXYXRjaEltcG9ydHNSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDgoGdGFyZ2V0GAIgASgJIjgKFFdhdGNoSW1wb3J0c1Jlc3BvbnNlEiAKBmltcG9ydBgBIAEoCzIQLmZlcnJ5LnYxLkltcG9ydCIVChNMaXN0Q2x1c3RlcnNSZXF1ZXN0IoUBCgdDbHVzdGVyEgoKAmlkGAEgASgJEhEKCWNvbm5lY3RlZBgCIAEoCBIzCg9jb25uZWN0ZWRfc2luY2UYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEhUKDWFnZW50X3ZlcnNpb24YBCABKAkSDwoHdGFyZ2V0cxgFIAEoBSI7ChRMaXN0Q2x1c3RlcnNSZXNwb25zZRIjCghjbHVzdGVycxgBIAMoCzIRLmZlcnJ5LnYxLkNsdXN0ZXIiwAEKDFF1ZXJ5UmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJEg0KBXF1ZXJ5GAIgASgJEigKBHRpbWUYAyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEikKBXN0YXJ0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEg8KB3N0ZXBfbXMYBiABKAMiMgoLUXVlcnlTYW1wbGUSFAoMdGltZXN0YW1wX21zGAEgASgDEg0KBXZhbHVlGAIgASgBIpcBCgtRdWVyeVNlcmllcxIxCgZsYWJlbHMYASADKAsyIS5mZXJyeS52MS5RdWVyeVNlcmllcy5MYWJlbHNFbnRyeRImCgdzYW1wbGVzGAIgAygLMhUuZmVycnkudjEuUXVlcnlTYW1wbGUaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASJLCg1RdWVyeVJlc3BvbnNlEhMKC3Jlc3VsdF90eXBlGAEgASgJEiUKBnNlcmllcxgCIAMoCzIVLmZlcnJ5LnYxLlF1ZXJ5U2VyaWVzMsMHCg1JbXBvcnRTZXJ2aWNlEkQKCUFkZFRhcmdldBIaLmZlcnJ5LnYxLkFkZFRhcmdldFJlcXVlc3QaGy5mZXJyeS52MS5BZGRUYXJnZXRSZXNwb25zZRJHCgpFZGl0VGFyZ2V0EhsuZmVycnkudjEuRWRpdFRhcmdldFJlcXVlc3QaHC5mZXJyeS52MS5FZGl0VGFyZ2V0UmVzcG9uc2USTQoMUmVtb3ZlVGFyZ2V0Eh0uZmVycnkudjEuUmVtb3ZlVGFyZ2V0UmVxdWVzdBoeLmZlcnJ5LnYxLlJlbW92ZVRhcmdldFJlc3BvbnNlEkoKC0xpc3RUYXJnZXRzEhwuZmVycnkudjEuTGlzdFRhcmdldHNSZXF1ZXN0Gh0uZmVycnkudjEuTGlzdFRhcmdldHNSZXNwb25zZRJECglHZXRUYXJnZXQSGi5mZXJyeS52MS5HZXRUYXJnZXRSZXF1ZXN0GhsuZmVycnkudjEuR2V0VGFyZ2V0UmVzcG9uc2USQQoIRGlzY292ZXISGS5mZXJyeS52MS5EaXNjb3ZlclJlcXVlc3QaGi5mZXJyeS52MS5EaXNjb3ZlclJlc3BvbnNlEkoKC1N0YXJ0SW1wb3J0EhwuZmVycnkudjEuU3RhcnRJbXBvcnRSZXF1ZXN0Gh0uZmVycnkudjEuU3RhcnRJbXBvcnRSZXNwb25zZRJHCgpTdG9wSW1wb3J0EhsuZmVycnkudjEuU3RvcEltcG9ydFJlcXVlc3QaHC5mZXJyeS52MS5TdG9wSW1wb3J0UmVzcG9uc2USRAoJR2V0SW1wb3J0EhouZmVycnkudjEuR2V0SW1wb3J0UmVxdWVzdBobLmZlcnJ5LnYxLkdldEltcG9ydFJlc3BvbnNlEkoKC0xpc3RJbXBvcnRzEhwuZmVycnkudjEuTGlzdEltcG9ydHNSZXF1ZXN0Gh0uZmVycnkudjEuTGlzdEltcG9ydHNSZXNwb25zZRJPCgxXYXRjaEltcG9ydHMSHS5mZXJyeS52MS5XYXRjaEltcG9ydHNSZXF1ZXN0Gh4uZmVycnkudjEuV2F0Y2hJbXBvcnRzUmVzcG9uc2UwARJNCgxMaXN0Q2x1c3RlcnMSHS5mZXJyeS52MS5MaXN0Q2x1c3RlcnNSZXF1ZXN0Gh4uZmVycnkudjEuTGlzdENsdXN0ZXJzUmVzcG9uc2USOAoFUXVlcnkSFi5mZXJyeS52MS5RdWVyeVJlcXVlc3QaFy5mZXJyeS52MS5RdWVyeVJlc3BvbnNlYgZwcm90bzM", [file_ferry_v1_import_agent, file_ferry_v1_import_types, file_google_protobuf_timestamp]);
+  fileDesc("Ch1mZXJyeS92MS9pbXBvcnRfc2VydmljZS5wcm90bxIIZmVycnkudjEiagoQQWRkVGFyZ2V0UmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSEAoIZW5kcG9pbnQYAyABKAkSIgoEYXV0aBgEIAEoCzIULmZlcnJ5LnYxLlNvdXJjZUF1dGgiNQoRQWRkVGFyZ2V0UmVzcG9uc2USIAoGdGFyZ2V0GAEgASgLMhAuZmVycnkudjEuVGFyZ2V0Iq8BChFFZGl0VGFyZ2V0UmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJEgwKBG5hbWUYAiABKAkSFQoIZW5kcG9pbnQYAyABKAlIAIgBARIVCghuZXdfbmFtZRgEIAEoCUgBiAEBEicKBGF1dGgYBSABKAsyFC5mZXJyeS52MS5Tb3VyY2VBdXRoSAKIAQFCCwoJX2VuZHBvaW50QgsKCV9uZXdfbmFtZUIHCgVfYXV0aCI2ChJFZGl0VGFyZ2V0UmVzcG9uc2USIAoGdGFyZ2V0GAEgASgLMhAuZmVycnkudjEuVGFyZ2V0IjcKE1JlbW92ZVRhcmdldFJlcXVlc3QSEgoKY2x1c3Rlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJIhYKFFJlbW92ZVRhcmdldFJlc3BvbnNlIigKEkxpc3RUYXJnZXRzUmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJIjgKE0xpc3RUYXJnZXRzUmVzcG9uc2USIQoHdGFyZ2V0cxgBIAMoCzIQLmZlcnJ5LnYxLlRhcmdldCI0ChBHZXRUYXJnZXRSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDAoEbmFtZRgCIAEoCSI1ChFHZXRUYXJnZXRSZXNwb25zZRIgCgZ0YXJnZXQYASABKAsyEC5mZXJyeS52MS5UYXJnZXQiTQoPRGlzY292ZXJSZXF1ZXN0EhMKC2NsdXN0ZXJfaWRzGAEgAygJEhEKCW5hbWVzcGFjZRgCIAEoCRISCgp0aW1lb3V0X21zGAMgASgDIlEKD0Rpc2NvdmVyZWRFbnRyeRISCgpjbHVzdGVyX2lkGAEgASgJEioKBnRhcmdldBgCIAEoCzIaLmZlcnJ5LnYxLkRpc2NvdmVyZWRUYXJnZXQiQQoMQ2x1c3RlckVycm9yEhIKCmNsdXN0ZXJfaWQYASABKAkSDAoEY29kZRgCIAEoCRIPCgdtZXNzYWdlGAMgASgJImYKEERpc2NvdmVyUmVzcG9uc2USKgoHZW50cmllcxgBIAMoCzIZLmZlcnJ5LnYxLkRpc2NvdmVyZWRFbnRyeRImCgZlcnJvcnMYAiADKAsyFi5mZXJyeS52MS5DbHVzdGVyRXJyb3IijwMKElN0YXJ0SW1wb3J0UmVxdWVzdBISCgpjbHVzdGVyX2lkGAEgASgJEg4KBnRhcmdldBgCIAEoCRIpCgVzdGFydBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIRCglzZWxlY3RvcnMYBSADKAkSDQoFZm9yY2UYBiABKAgSKQoJb25fcmVqZWN0GAcgASgOMhYuZmVycnkudjEuUmVqZWN0UG9saWN5EhIKCnJhdGVfbGltaXQYCCABKAESQwoMZXh0cmFfbGFiZWxzGAkgAygLMi0uZmVycnkudjEuU3RhcnRJbXBvcnRSZXF1ZXN0LkV4dHJhTGFiZWxzRW50cnkSFgoOZHJvcF9zZWxlY3RvcnMYCiADKAkSDwoHZHJ5X3J1bhgLIAEoCBoyChBFeHRyYUxhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiYQoTU3RhcnRJbXBvcnRSZXNwb25zZRIgCgZpbXBvcnQYASABKAsyEC5mZXJyeS52MS5JbXBvcnQSKAoHcHJldmlldxgCIAEoCzIXLmZlcnJ5LnYxLkltcG9ydFByZXZpZXciNwoRU3RvcEltcG9ydFJlcXVlc3QSEgoKY2x1c3Rlcl9pZBgBIAEoCRIOCgZ0YXJnZXQYAiABKAkiNgoSU3RvcEltcG9ydFJlc3BvbnNlEiAKBmltcG9ydBgBIAEoCzIQLmZlcnJ5LnYxLkltcG9ydCI2ChBHZXRJbXBvcnRSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDgoGdGFyZ2V0GAIgASgJIjUKEUdldEltcG9ydFJlc3BvbnNlEiAKBmltcG9ydBgBIAEoCzIQLmZlcnJ5LnYxLkltcG9ydCI4ChJMaXN0SW1wb3J0c1JlcXVlc3QSEgoKY2x1c3Rlcl9pZBgBIAEoCRIOCgZ0YXJnZXQYAiABKAkiOAoTTGlzdEltcG9ydHNSZXNwb25zZRIhCgdpbXBvcnRzGAEgAygLMhAuZmVycnkudjEuSW1wb3J0IjkKE1dhdGNoSW1wb3J0c1JlcXVlc3QSEgoKY2x1c3Rlcl9pZBgBIAEoCRIOCgZ0YXJnZXQYAiABKAkiOAoUV2F0Y2hJbXBvcnRzUmVzcG9uc2USIAoGaW1wb3J0GAEgASgLMhAuZmVycnkudjEuSW1wb3J0IhUKE0xpc3RDbHVzdGVyc1JlcXVlc3QihQEKB0NsdXN0ZXISCgoCaWQYASABKAkSEQoJY29ubmVjdGVkGAIgASgIEjMKD2Nvbm5lY3RlZF9zaW5jZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFQoNYWdlbnRfdmVyc2lvbhgEIAEoCRIPCgd0YXJnZXRzGAUgASgFIjsKFExpc3RDbHVzdGVyc1Jlc3BvbnNlEiMKCGNsdXN0ZXJzGAEgAygLMhEuZmVycnkudjEuQ2x1c3RlciLAAQoMUXVlcnlSZXF1ZXN0EhIKCmNsdXN0ZXJfaWQYASABKAkSDQoFcXVlcnkYAiABKAkSKAoEdGltZRgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKQoFc3RhcnQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgFIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHc3RlcF9tcxgGIAEoAyIyCgtRdWVyeVNhbXBsZRIUCgx0aW1lc3RhbXBfbXMYASABKAMSDQoFdmFsdWUYAiABKAEilwEKC1F1ZXJ5U2VyaWVzEjEKBmxhYmVscxgBIAMoCzIhLmZlcnJ5LnYxLlF1ZXJ5U2VyaWVzLkxhYmVsc0VudHJ5EiYKB3NhbXBsZXMYAiADKAsyFS5mZXJyeS52MS5RdWVyeVNhbXBsZRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBIksKDVF1ZXJ5UmVzcG9uc2USEwoLcmVzdWx0X3R5cGUYASABKAkSJQoGc2VyaWVzGAIgAygLMhUuZmVycnkudjEuUXVlcnlTZXJpZXMiiQEKDVNlcmllc1JlcXVlc3QSEgoKY2x1c3Rlcl9pZBgBIAEoCRIQCghtYXRjaGVycxgCIAMoCRIpCgVzdGFydBgDIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcCI4Cg5TZXJpZXNSZXNwb25zZRImCgZzZXJpZXMYASADKAsyFi5mZXJyeS52MS5TZXJpZXNMYWJlbHMicQoMU2VyaWVzTGFiZWxzEjIKBmxhYmVscxgBIAMoCzIiLmZlcnJ5LnYxLlNlcmllc0xhYmVscy5MYWJlbHNFbnRyeRotCgtMYWJlbHNFbnRyeRILCgNrZXkYASABKAkSDQoFdmFsdWUYAiABKAk6AjgBImQKE1ZlcmlmeUltcG9ydFJlcXVlc3QSEgoKY2x1c3Rlcl9pZBgBIAEoCRIOCgZ0YXJnZXQYAiABKAkSEQoJd2luZG93X21zGAMgASgDEhYKDm1heF9taXNtYXRjaGVzGAQgASgFIsoBCgxWZXJpZnlXaW5kb3cSKQoFc3RhcnQYASABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEicKA2VuZBgCIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASFgoOc291cmNlX3NhbXBsZXMYAyABKAMSFAoMc2lua19zYW1wbGVzGAQgASgDEg4KBnNlcmllcxgFIAEoAxIZChFtaXNtYXRjaGVkX3NlcmllcxgGIAEoAxINCgVtYXRjaBgHIAEoCCKFAgoOU2VyaWVzTWlzbWF0Y2gSMAoMd2luZG93X3N0YXJ0GAEgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp3aW5kb3dfZW5kGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBI0CgZsYWJlbHMYAyADKAsyJC5mZXJyeS52MS5TZXJpZXNNaXNtYXRjaC5MYWJlbHNFbnRyeRIWCg5zb3VyY2Vfc2FtcGxlcxgEIAEoAxIUCgxzaW5rX3NhbXBsZXMYBSABKAMaLQoLTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASLxAQoUVmVyaWZ5SW1wb3J0UmVzcG9uc2USDQoFbWF0Y2gYASABKAgSJwoHd2luZG93cxgCIAMoCzIWLmZlcnJ5LnYxLlZlcmlmeVdpbmRvdxIsCgptaXNtYXRjaGVzGAMgAygLMhguZmVycnkudjEuU2VyaWVzTWlzbWF0Y2gSFgoOc291cmNlX3NhbXBsZXMYBCABKAMSFAoMc2lua19zYW1wbGVzGAUgASgDEg4KBnNlcmllcxgGIAEoAxIZChFtaXNtYXRjaGVkX3NlcmllcxgHIAEoAxIaChJtaXNtYXRjaGVzX29taXR0ZWQYCCABKAMyzwgKDUltcG9ydFNlcnZpY2USRAoJQWRkVGFyZ2V0EhouZmVycnkudjEuQWRkVGFyZ2V0UmVxdWVzdBobLmZlcnJ5LnYxLkFkZFRhcmdldFJlc3BvbnNlEkcKCkVkaXRUYXJnZXQSGy5mZXJyeS52MS5FZGl0VGFyZ2V0UmVxdWVzdBocLmZlcnJ5LnYxLkVkaXRUYXJnZXRSZXNwb25zZRJNCgxSZW1vdmVUYXJnZXQSHS5mZXJyeS52MS5SZW1vdmVUYXJnZXRSZXF1ZXN0Gh4uZmVycnkudjEuUmVtb3ZlVGFyZ2V0UmVzcG9uc2USSgoLTGlzdFRhcmdldHMSHC5mZXJyeS52MS5MaXN0VGFyZ2V0c1JlcXVlc3QaHS5mZXJyeS52MS5MaXN0VGFyZ2V0c1Jlc3BvbnNlEkQKCUdldFRhcmdldBIaLmZlcnJ5LnYxLkdldFRhcmdldFJlcXVlc3QaGy5mZXJyeS52MS5HZXRUYXJnZXRSZXNwb25zZRJBCghEaXNjb3ZlchIZLmZlcnJ5LnYxLkRpc2NvdmVyUmVxdWVzdBoaLmZlcnJ5LnYxLkRpc2NvdmVyUmVzcG9uc2USSgoLU3RhcnRJbXBvcnQSHC5mZXJyeS52MS5TdGFydEltcG9ydFJlcXVlc3QaHS5mZXJyeS52MS5TdGFydEltcG9ydFJlc3BvbnNlEkcKClN0b3BJbXBvcnQSGy5mZXJyeS52MS5TdG9wSW1wb3J0UmVxdWVzdBocLmZlcnJ5LnYxLlN0b3BJbXBvcnRSZXNwb25zZRJECglHZXRJbXBvcnQSGi5mZXJyeS52MS5HZXRJbXBvcnRSZXF1ZXN0GhsuZmVycnkudjEuR2V0SW1wb3J0UmVzcG9uc2USSgoLTGlzdEltcG9ydHMSHC5mZXJyeS52MS5MaXN0SW1wb3J0c1JlcXVlc3QaHS5mZXJyeS52MS5MaXN0SW1wb3J0c1Jlc3BvbnNlEk8KDFdhdGNoSW1wb3J0cxIdLmZlcnJ5LnYxLldhdGNoSW1wb3J0c1JlcXVlc3QaHi5mZXJyeS52MS5XYXRjaEltcG9ydHNSZXNwb25zZTABEk0KDExpc3RDbHVzdGVycxIdLmZlcnJ5LnYxLkxpc3RDbHVzdGVyc1JlcXVlc3QaHi5mZXJyeS52MS5MaXN0Q2x1c3RlcnNSZXNwb25zZRI4CgVRdWVyeRIWLmZlcnJ5LnYxLlF1ZXJ5UmVxdWVzdBoXLmZlcnJ5LnYxLlF1ZXJ5UmVzcG9uc2USOwoGU2VyaWVzEhcuZmVycnkudjEuU2VyaWVzUmVxdWVzdBoYLmZlcnJ5LnYxLlNlcmllc1Jlc3BvbnNlEk0KDFZlcmlmeUltcG9ydBIdLmZlcnJ5LnYxLlZlcmlmeUltcG9ydFJlcXVlc3QaHi5mZXJyeS52MS5WZXJpZnlJbXBvcnRSZXNwb25zZWIGcHJvdG8z", [file_ferry_v1_import_agent, file_ferry_v1_import_types, file_google_protobuf_timestamp]);
 
 /**
  * @generated from message ferry.v1.AddTargetRequest
@@ -36,6 +36,11 @@ export type AddTargetRequest = Message<"ferry.v1.AddTargetRequest"> & {
    * @generated from field: string endpoint = 3;
    */
   endpoint: string;
+
+  /**
+   * @generated from field: ferry.v1.SourceAuth auth = 4;
+   */
+  auth?: SourceAuth | undefined;
 };
 
 /**
@@ -85,6 +90,13 @@ export type EditTargetRequest = Message<"ferry.v1.EditTargetRequest"> & {
    * @generated from field: optional string new_name = 4;
    */
   newName?: string | undefined;
+
+  /**
+   * Replaces the target's auth when set.
+   *
+   * @generated from field: optional ferry.v1.SourceAuth auth = 5;
+   */
+  auth?: SourceAuth | undefined;
 };
 
 /**
@@ -386,6 +398,13 @@ export type StartImportRequest = Message<"ferry.v1.StartImportRequest"> & {
    * @generated from field: repeated string drop_selectors = 10;
    */
   dropSelectors: string[];
+
+  /**
+   * Read a little, write nothing, and answer a preview instead of starting.
+   *
+   * @generated from field: bool dry_run = 11;
+   */
+  dryRun: boolean;
 };
 
 /**
@@ -400,9 +419,18 @@ export const StartImportRequestSchema: GenMessage<StartImportRequest> = /*@__PUR
  */
 export type StartImportResponse = Message<"ferry.v1.StartImportResponse"> & {
   /**
+   * Unset for a dry run.
+   *
    * @generated from field: ferry.v1.Import import = 1;
    */
   import?: Import | undefined;
+
+  /**
+   * Set for a dry run only.
+   *
+   * @generated from field: ferry.v1.ImportPreview preview = 2;
+   */
+  preview?: ImportPreview | undefined;
 };
 
 /**
@@ -749,6 +777,252 @@ export const QueryResponseSchema: GenMessage<QueryResponse> = /*@__PURE__*/
   messageDesc(file_ferry_v1_import_service, 30);
 
 /**
+ * @generated from message ferry.v1.SeriesRequest
+ */
+export type SeriesRequest = Message<"ferry.v1.SeriesRequest"> & {
+  /**
+   * @generated from field: string cluster_id = 1;
+   */
+  clusterId: string;
+
+  /**
+   * match[] selectors; at least one.
+   *
+   * @generated from field: repeated string matchers = 2;
+   */
+  matchers: string[];
+
+  /**
+   * @generated from field: google.protobuf.Timestamp start = 3;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp end = 4;
+   */
+  end?: Timestamp | undefined;
+};
+
+/**
+ * Describes the message ferry.v1.SeriesRequest.
+ * Use `create(SeriesRequestSchema)` to create a new message.
+ */
+export const SeriesRequestSchema: GenMessage<SeriesRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_service, 31);
+
+/**
+ * @generated from message ferry.v1.SeriesResponse
+ */
+export type SeriesResponse = Message<"ferry.v1.SeriesResponse"> & {
+  /**
+   * @generated from field: repeated ferry.v1.SeriesLabels series = 1;
+   */
+  series: SeriesLabels[];
+};
+
+/**
+ * Describes the message ferry.v1.SeriesResponse.
+ * Use `create(SeriesResponseSchema)` to create a new message.
+ */
+export const SeriesResponseSchema: GenMessage<SeriesResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_service, 32);
+
+/**
+ * @generated from message ferry.v1.SeriesLabels
+ */
+export type SeriesLabels = Message<"ferry.v1.SeriesLabels"> & {
+  /**
+   * @generated from field: map<string, string> labels = 1;
+   */
+  labels: { [key: string]: string };
+};
+
+/**
+ * Describes the message ferry.v1.SeriesLabels.
+ * Use `create(SeriesLabelsSchema)` to create a new message.
+ */
+export const SeriesLabelsSchema: GenMessage<SeriesLabels> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_service, 33);
+
+/**
+ * @generated from message ferry.v1.VerifyImportRequest
+ */
+export type VerifyImportRequest = Message<"ferry.v1.VerifyImportRequest"> & {
+  /**
+   * @generated from field: string cluster_id = 1;
+   */
+  clusterId: string;
+
+  /**
+   * @generated from field: string target = 2;
+   */
+  target: string;
+
+  /**
+   * Length of each compared window; 0 means the gateway's default (1h).
+   *
+   * @generated from field: int64 window_ms = 3;
+   */
+  windowMs: bigint;
+
+  /**
+   * Most mismatching series listed in the answer; 0 means 100.
+   *
+   * @generated from field: int32 max_mismatches = 4;
+   */
+  maxMismatches: number;
+};
+
+/**
+ * Describes the message ferry.v1.VerifyImportRequest.
+ * Use `create(VerifyImportRequestSchema)` to create a new message.
+ */
+export const VerifyImportRequestSchema: GenMessage<VerifyImportRequest> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_service, 34);
+
+/**
+ * @generated from message ferry.v1.VerifyWindow
+ */
+export type VerifyWindow = Message<"ferry.v1.VerifyWindow"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp start = 1;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp end = 2;
+   */
+  end?: Timestamp | undefined;
+
+  /**
+   * @generated from field: int64 source_samples = 3;
+   */
+  sourceSamples: bigint;
+
+  /**
+   * @generated from field: int64 sink_samples = 4;
+   */
+  sinkSamples: bigint;
+
+  /**
+   * @generated from field: int64 series = 5;
+   */
+  series: bigint;
+
+  /**
+   * @generated from field: int64 mismatched_series = 6;
+   */
+  mismatchedSeries: bigint;
+
+  /**
+   * @generated from field: bool match = 7;
+   */
+  match: boolean;
+};
+
+/**
+ * Describes the message ferry.v1.VerifyWindow.
+ * Use `create(VerifyWindowSchema)` to create a new message.
+ */
+export const VerifyWindowSchema: GenMessage<VerifyWindow> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_service, 35);
+
+/**
+ * @generated from message ferry.v1.SeriesMismatch
+ */
+export type SeriesMismatch = Message<"ferry.v1.SeriesMismatch"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp window_start = 1;
+   */
+  windowStart?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp window_end = 2;
+   */
+  windowEnd?: Timestamp | undefined;
+
+  /**
+   * The series as written to the sink (extra labels included).
+   *
+   * @generated from field: map<string, string> labels = 3;
+   */
+  labels: { [key: string]: string };
+
+  /**
+   * @generated from field: int64 source_samples = 4;
+   */
+  sourceSamples: bigint;
+
+  /**
+   * @generated from field: int64 sink_samples = 5;
+   */
+  sinkSamples: bigint;
+};
+
+/**
+ * Describes the message ferry.v1.SeriesMismatch.
+ * Use `create(SeriesMismatchSchema)` to create a new message.
+ */
+export const SeriesMismatchSchema: GenMessage<SeriesMismatch> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_service, 36);
+
+/**
+ * @generated from message ferry.v1.VerifyImportResponse
+ */
+export type VerifyImportResponse = Message<"ferry.v1.VerifyImportResponse"> & {
+  /**
+   * True when every window and every series matches.
+   *
+   * @generated from field: bool match = 1;
+   */
+  match: boolean;
+
+  /**
+   * @generated from field: repeated ferry.v1.VerifyWindow windows = 2;
+   */
+  windows: VerifyWindow[];
+
+  /**
+   * @generated from field: repeated ferry.v1.SeriesMismatch mismatches = 3;
+   */
+  mismatches: SeriesMismatch[];
+
+  /**
+   * @generated from field: int64 source_samples = 4;
+   */
+  sourceSamples: bigint;
+
+  /**
+   * @generated from field: int64 sink_samples = 5;
+   */
+  sinkSamples: bigint;
+
+  /**
+   * @generated from field: int64 series = 6;
+   */
+  series: bigint;
+
+  /**
+   * @generated from field: int64 mismatched_series = 7;
+   */
+  mismatchedSeries: bigint;
+
+  /**
+   * Mismatches beyond max_mismatches that were not listed.
+   *
+   * @generated from field: int64 mismatches_omitted = 8;
+   */
+  mismatchesOmitted: bigint;
+};
+
+/**
+ * Describes the message ferry.v1.VerifyImportResponse.
+ * Use `create(VerifyImportResponseSchema)` to create a new message.
+ */
+export const VerifyImportResponseSchema: GenMessage<VerifyImportResponse> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_service, 37);
+
+/**
  * The management API of the import plugin.
  *
  * @generated from service ferry.v1.ImportService
@@ -864,6 +1138,27 @@ export const ImportService: GenService<{
     methodKind: "unary";
     input: typeof QueryRequestSchema;
     output: typeof QueryResponseSchema;
+  },
+  /**
+   * Series look-up (/api/v1/series) against the sink, with the cluster's tenant.
+   *
+   * @generated from rpc ferry.v1.ImportService.Series
+   */
+  series: {
+    methodKind: "unary";
+    input: typeof SeriesRequestSchema;
+    output: typeof SeriesResponseSchema;
+  },
+  /**
+   * Compares, window by window and series by series, the samples at the source
+   * (remote read through the agent) with the sink's (count_over_time).
+   *
+   * @generated from rpc ferry.v1.ImportService.VerifyImport
+   */
+  verifyImport: {
+    methodKind: "unary";
+    input: typeof VerifyImportRequestSchema;
+    output: typeof VerifyImportResponseSchema;
   },
 }> = /*@__PURE__*/
   serviceDesc(file_ferry_v1_import_service, 0);

@@ -14,7 +14,7 @@ import type { Message } from "@bufbuild/protobuf";
  * Describes the file ferry/v1/import_types.proto.
  */
 export const file_ferry_v1_import_types: GenFile = /*@__PURE__*/
-  fileDesc("ChtmZXJyeS92MS9pbXBvcnRfdHlwZXMucHJvdG8SCGZlcnJ5LnYxIpwBCgZUYXJnZXQSEgoKY2x1c3Rlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGVuZHBvaW50GAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wIk4KDExhYmVsTWF0Y2hlchIhCgR0eXBlGAEgASgOMhMuZmVycnkudjEuTWF0Y2hUeXBlEgwKBG5hbWUYAiABKAkSDQoFdmFsdWUYAyABKAkiNAoIU2VsZWN0b3ISKAoIbWF0Y2hlcnMYASADKAsyFi5mZXJyeS52MS5MYWJlbE1hdGNoZXIiSAoNUmVqZWN0ZWRDb3VudBImCgZyZWFzb24YASABKA4yFi5mZXJyeS52MS5SZWplY3RSZWFzb24SDwoHc2FtcGxlcxgCIAEoAyLcAQoOSW1wb3J0Q291bnRlcnMSFAoMc2FtcGxlc19yZWFkGAEgASgDEhcKD3NhbXBsZXNfd3JpdHRlbhgCIAEoAxIYChBzYW1wbGVzX3JlamVjdGVkGAMgASgDEikKCHJlamVjdGVkGAQgAygLMhcuZmVycnkudjEuUmVqZWN0ZWRDb3VudBISCgpieXRlc19yZWFkGAUgASgDEhUKDWJ5dGVzX3dyaXR0ZW4YBiABKAMSFAoMd2luZG93c19kb25lGAcgASgDEhUKDXdpbmRvd3NfdG90YWwYCCABKAMi5AEKDUltcG9ydE9wdGlvbnMSKQoJb25fcmVqZWN0GAEgASgOMhYuZmVycnkudjEuUmVqZWN0UG9saWN5EhIKCnJhdGVfbGltaXQYAiABKAESPgoMZXh0cmFfbGFiZWxzGAMgAygLMiguZmVycnkudjEuSW1wb3J0T3B0aW9ucy5FeHRyYUxhYmVsc0VudHJ5EiAKBGRyb3AYBCADKAsyEi5mZXJyeS52MS5TZWxlY3RvchoyChBFeHRyYUxhYmVsc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiyQQKBkltcG9ydBIKCgJpZBgBIAEoCRISCgpjbHVzdGVyX2lkGAIgASgJEg4KBnRhcmdldBgDIAEoCRIpCgVzdGFydBgEIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAUgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIlCglzZWxlY3RvcnMYBiADKAsyEi5mZXJyeS52MS5TZWxlY3RvchIkCgVzdGF0ZRgHIAEoDjIVLmZlcnJ5LnYxLkltcG9ydFN0YXRlEi4KCmNoZWNrcG9pbnQYCCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEioKCGNvdW50ZXJzGAkgASgLMhguZmVycnkudjEuSW1wb3J0Q291bnRlcnMSDwoHbWVzc2FnZRgKIAEoCRIuCgpjcmVhdGVkX2F0GAsgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIuCgp1cGRhdGVkX2F0GAwgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIvCgtmaW5pc2hlZF9hdBgNIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASDwoHcGVyY2VudBgOIAEoARIoCgdvcHRpb25zGA8gASgLMhcuZmVycnkudjEuSW1wb3J0T3B0aW9ucxI1ChNjaGVja3BvaW50X2NvdW50ZXJzGBAgASgLMhguZmVycnkudjEuSW1wb3J0Q291bnRlcnMqhwEKCU1hdGNoVHlwZRIaChZNQVRDSF9UWVBFX1VOU1BFQ0lGSUVEEAASFAoQTUFUQ0hfVFlQRV9FUVVBTBABEhgKFE1BVENIX1RZUEVfTk9UX0VRVUFMEAISFAoQTUFUQ0hfVFlQRV9SRUdFWBADEhgKFE1BVENIX1RZUEVfTk9UX1JFR0VYEAQqrwEKC0ltcG9ydFN0YXRlEhwKGElNUE9SVF9TVEFURV9VTlNQRUNJRklFRBAAEhgKFElNUE9SVF9TVEFURV9QRU5ESU5HEAESGAoUSU1QT1JUX1NUQVRFX1JVTk5JTkcQAhIaChZJTVBPUlRfU1RBVEVfQ09NUExFVEVEEAMSFwoTSU1QT1JUX1NUQVRFX0ZBSUxFRBAEEhkKFUlNUE9SVF9TVEFURV9DQU5DRUxFRBAFKl4KDFJlamVjdFBvbGljeRIdChlSRUpFQ1RfUE9MSUNZX1VOU1BFQ0lGSUVEEAASFgoSUkVKRUNUX1BPTElDWV9GQUlMEAESFwoTUkVKRUNUX1BPTElDWV9DT1VOVBACYgZwcm90bzM", [file_ferry_v1_agent_link, file_google_protobuf_timestamp]);
+  fileDesc("ChtmZXJyeS92MS9pbXBvcnRfdHlwZXMucHJvdG8SCGZlcnJ5LnYxIsABCgZUYXJnZXQSEgoKY2x1c3Rlcl9pZBgBIAEoCRIMCgRuYW1lGAIgASgJEhAKCGVuZHBvaW50GAMgASgJEi4KCmNyZWF0ZWRfYXQYBCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiIKBGF1dGgYBiABKAsyFC5mZXJyeS52MS5Tb3VyY2VBdXRoIu8BCgpTb3VyY2VBdXRoEhYKDmJhc2ljX3VzZXJuYW1lGAEgASgJEhsKE2Jhc2ljX3Bhc3N3b3JkX2ZpbGUYAiABKAkSGQoRYmVhcmVyX3Rva2VuX2ZpbGUYAyABKAkSMgoHaGVhZGVycxgEIAMoCzIhLmZlcnJ5LnYxLlNvdXJjZUF1dGguSGVhZGVyc0VudHJ5Eg8KB2NhX2ZpbGUYBSABKAkSHAoUaW5zZWN1cmVfc2tpcF92ZXJpZnkYBiABKAgaLgoMSGVhZGVyc0VudHJ5EgsKA2tleRgBIAEoCRINCgV2YWx1ZRgCIAEoCToCOAEiTgoMTGFiZWxNYXRjaGVyEiEKBHR5cGUYASABKA4yEy5mZXJyeS52MS5NYXRjaFR5cGUSDAoEbmFtZRgCIAEoCRINCgV2YWx1ZRgDIAEoCSI0CghTZWxlY3RvchIoCghtYXRjaGVycxgBIAMoCzIWLmZlcnJ5LnYxLkxhYmVsTWF0Y2hlciJICg1SZWplY3RlZENvdW50EiYKBnJlYXNvbhgBIAEoDjIWLmZlcnJ5LnYxLlJlamVjdFJlYXNvbhIPCgdzYW1wbGVzGAIgASgDItwBCg5JbXBvcnRDb3VudGVycxIUCgxzYW1wbGVzX3JlYWQYASABKAMSFwoPc2FtcGxlc193cml0dGVuGAIgASgDEhgKEHNhbXBsZXNfcmVqZWN0ZWQYAyABKAMSKQoIcmVqZWN0ZWQYBCADKAsyFy5mZXJyeS52MS5SZWplY3RlZENvdW50EhIKCmJ5dGVzX3JlYWQYBSABKAMSFQoNYnl0ZXNfd3JpdHRlbhgGIAEoAxIUCgx3aW5kb3dzX2RvbmUYByABKAMSFQoNd2luZG93c190b3RhbBgIIAEoAyLkAQoNSW1wb3J0T3B0aW9ucxIpCglvbl9yZWplY3QYASABKA4yFi5mZXJyeS52MS5SZWplY3RQb2xpY3kSEgoKcmF0ZV9saW1pdBgCIAEoARI+CgxleHRyYV9sYWJlbHMYAyADKAsyKC5mZXJyeS52MS5JbXBvcnRPcHRpb25zLkV4dHJhTGFiZWxzRW50cnkSIAoEZHJvcBgEIAMoCzISLmZlcnJ5LnYxLlNlbGVjdG9yGjIKEEV4dHJhTGFiZWxzRW50cnkSCwoDa2V5GAEgASgJEg0KBXZhbHVlGAIgASgJOgI4ASKBBQoGSW1wb3J0EgoKAmlkGAEgASgJEhIKCmNsdXN0ZXJfaWQYAiABKAkSDgoGdGFyZ2V0GAMgASgJEikKBXN0YXJ0GAQgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBInCgNlbmQYBSABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEiUKCXNlbGVjdG9ycxgGIAMoCzISLmZlcnJ5LnYxLlNlbGVjdG9yEiQKBXN0YXRlGAcgASgOMhUuZmVycnkudjEuSW1wb3J0U3RhdGUSLgoKY2hlY2twb2ludBgIIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASKgoIY291bnRlcnMYCSABKAsyGC5mZXJyeS52MS5JbXBvcnRDb3VudGVycxIPCgdtZXNzYWdlGAogASgJEi4KCmNyZWF0ZWRfYXQYCyABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi4KCnVwZGF0ZWRfYXQYDCABKAsyGi5nb29nbGUucHJvdG9idWYuVGltZXN0YW1wEi8KC2ZpbmlzaGVkX2F0GA0gASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIPCgdwZXJjZW50GA4gASgBEigKB29wdGlvbnMYDyABKAsyFy5mZXJyeS52MS5JbXBvcnRPcHRpb25zEjUKE2NoZWNrcG9pbnRfY291bnRlcnMYECABKAsyGC5mZXJyeS52MS5JbXBvcnRDb3VudGVycxIMCgRyYXRlGBEgASgBEhgKC2V0YV9zZWNvbmRzGBIgASgBSACIAQFCDgoMX2V0YV9zZWNvbmRzIrkBCg1JbXBvcnRQcmV2aWV3Eg4KBnNlcmllcxgBIAEoAxIZChFlc3RpbWF0ZWRfc2FtcGxlcxgCIAEoAxIXCg9lc3RpbWF0ZWRfYnl0ZXMYAyABKAMSKAoHd2luZG93cxgEIAMoCzIXLmZlcnJ5LnYxLlBsYW5uZWRXaW5kb3cSEAoId2FybmluZ3MYBSADKAkSEQoJcHJvYmVkX21zGAYgASgDEhUKDXJlc3BvbnNlX3R5cGUYByABKAkifgoNUGxhbm5lZFdpbmRvdxIpCgVzdGFydBgBIAEoCzIaLmdvb2dsZS5wcm90b2J1Zi5UaW1lc3RhbXASJwoDZW5kGAIgASgLMhouZ29vZ2xlLnByb3RvYnVmLlRpbWVzdGFtcBIZChFlc3RpbWF0ZWRfc2FtcGxlcxgDIAEoAyqHAQoJTWF0Y2hUeXBlEhoKFk1BVENIX1RZUEVfVU5TUEVDSUZJRUQQABIUChBNQVRDSF9UWVBFX0VRVUFMEAESGAoUTUFUQ0hfVFlQRV9OT1RfRVFVQUwQAhIUChBNQVRDSF9UWVBFX1JFR0VYEAMSGAoUTUFUQ0hfVFlQRV9OT1RfUkVHRVgQBCqvAQoLSW1wb3J0U3RhdGUSHAoYSU1QT1JUX1NUQVRFX1VOU1BFQ0lGSUVEEAASGAoUSU1QT1JUX1NUQVRFX1BFTkRJTkcQARIYChRJTVBPUlRfU1RBVEVfUlVOTklORxACEhoKFklNUE9SVF9TVEFURV9DT01QTEVURUQQAxIXChNJTVBPUlRfU1RBVEVfRkFJTEVEEAQSGQoVSU1QT1JUX1NUQVRFX0NBTkNFTEVEEAUqXgoMUmVqZWN0UG9saWN5Eh0KGVJFSkVDVF9QT0xJQ1lfVU5TUEVDSUZJRUQQABIWChJSRUpFQ1RfUE9MSUNZX0ZBSUwQARIXChNSRUpFQ1RfUE9MSUNZX0NPVU5UEAJiBnByb3RvMw", [file_ferry_v1_agent_link, file_google_protobuf_timestamp]);
 
 /**
  * A Prometheus server in a cluster whose history can be imported.
@@ -50,6 +50,14 @@ export type Target = Message<"ferry.v1.Target"> & {
    * @generated from field: google.protobuf.Timestamp updated_at = 5;
    */
   updatedAt?: Timestamp | undefined;
+
+  /**
+   * How the agent authenticates to the endpoint. Secrets live in files on the agent;
+   * header values are redacted in every API answer.
+   *
+   * @generated from field: ferry.v1.SourceAuth auth = 6;
+   */
+  auth?: SourceAuth | undefined;
 };
 
 /**
@@ -58,6 +66,61 @@ export type Target = Message<"ferry.v1.Target"> & {
  */
 export const TargetSchema: GenMessage<Target> = /*@__PURE__*/
   messageDesc(file_ferry_v1_import_types, 0);
+
+/**
+ * Credentials and TLS settings for reading a target, in the style of Prometheus's
+ * remote_read config. Files are paths on the agent's filesystem (e.g. mounted Secrets).
+ *
+ * @generated from message ferry.v1.SourceAuth
+ */
+export type SourceAuth = Message<"ferry.v1.SourceAuth"> & {
+  /**
+   * Basic auth: the user name, and a file holding the password.
+   *
+   * @generated from field: string basic_username = 1;
+   */
+  basicUsername: string;
+
+  /**
+   * @generated from field: string basic_password_file = 2;
+   */
+  basicPasswordFile: string;
+
+  /**
+   * A file holding a bearer token, sent as "Authorization: Bearer <token>".
+   *
+   * @generated from field: string bearer_token_file = 3;
+   */
+  bearerTokenFile: string;
+
+  /**
+   * Extra request headers, e.g. X-Scope-OrgID to read from Cortex or Mimir.
+   *
+   * @generated from field: map<string, string> headers = 4;
+   */
+  headers: { [key: string]: string };
+
+  /**
+   * PEM CA bundle to verify an https endpoint.
+   *
+   * @generated from field: string ca_file = 5;
+   */
+  caFile: string;
+
+  /**
+   * Accept any server certificate (testing only).
+   *
+   * @generated from field: bool insecure_skip_verify = 6;
+   */
+  insecureSkipVerify: boolean;
+};
+
+/**
+ * Describes the message ferry.v1.SourceAuth.
+ * Use `create(SourceAuthSchema)` to create a new message.
+ */
+export const SourceAuthSchema: GenMessage<SourceAuth> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_types, 1);
 
 /**
  * @generated from message ferry.v1.LabelMatcher
@@ -84,7 +147,7 @@ export type LabelMatcher = Message<"ferry.v1.LabelMatcher"> & {
  * Use `create(LabelMatcherSchema)` to create a new message.
  */
 export const LabelMatcherSchema: GenMessage<LabelMatcher> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_types, 1);
+  messageDesc(file_ferry_v1_import_types, 2);
 
 /**
  * One series selector ({job="node",instance=~"a.*"}); its matchers are ANDed.
@@ -103,7 +166,7 @@ export type Selector = Message<"ferry.v1.Selector"> & {
  * Use `create(SelectorSchema)` to create a new message.
  */
 export const SelectorSchema: GenMessage<Selector> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_types, 2);
+  messageDesc(file_ferry_v1_import_types, 3);
 
 /**
  * @generated from message ferry.v1.RejectedCount
@@ -125,7 +188,7 @@ export type RejectedCount = Message<"ferry.v1.RejectedCount"> & {
  * Use `create(RejectedCountSchema)` to create a new message.
  */
 export const RejectedCountSchema: GenMessage<RejectedCount> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_types, 3);
+  messageDesc(file_ferry_v1_import_types, 4);
 
 /**
  * @generated from message ferry.v1.ImportCounters
@@ -181,7 +244,7 @@ export type ImportCounters = Message<"ferry.v1.ImportCounters"> & {
  * Use `create(ImportCountersSchema)` to create a new message.
  */
 export const ImportCountersSchema: GenMessage<ImportCounters> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_types, 4);
+  messageDesc(file_ferry_v1_import_types, 5);
 
 /**
  * @generated from message ferry.v1.ImportOptions
@@ -219,7 +282,7 @@ export type ImportOptions = Message<"ferry.v1.ImportOptions"> & {
  * Use `create(ImportOptionsSchema)` to create a new message.
  */
 export const ImportOptionsSchema: GenMessage<ImportOptions> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_types, 5);
+  messageDesc(file_ferry_v1_import_types, 6);
 
 /**
  * @generated from message ferry.v1.Import
@@ -313,6 +376,20 @@ export type Import = Message<"ferry.v1.Import"> & {
    * @generated from field: ferry.v1.ImportCounters checkpoint_counters = 16;
    */
   checkpointCounters?: ImportCounters | undefined;
+
+  /**
+   * Samples written per second over the last few seconds (running imports).
+   *
+   * @generated from field: double rate = 17;
+   */
+  rate: number;
+
+  /**
+   * Estimated seconds until the import completes; unset while unknown.
+   *
+   * @generated from field: optional double eta_seconds = 18;
+   */
+  etaSeconds?: number | undefined;
 };
 
 /**
@@ -320,7 +397,97 @@ export type Import = Message<"ferry.v1.Import"> & {
  * Use `create(ImportSchema)` to create a new message.
  */
 export const ImportSchema: GenMessage<Import> = /*@__PURE__*/
-  messageDesc(file_ferry_v1_import_types, 6);
+  messageDesc(file_ferry_v1_import_types, 7);
+
+/**
+ * What `ferry import start --dry-run` reports: nothing is written to the sink.
+ *
+ * @generated from message ferry.v1.ImportPreview
+ */
+export type ImportPreview = Message<"ferry.v1.ImportPreview"> & {
+  /**
+   * Series the selectors match in the range (after drop selectors).
+   *
+   * @generated from field: int64 series = 1;
+   */
+  series: bigint;
+
+  /**
+   * Samples extrapolated from the probes read.
+   *
+   * @generated from field: int64 estimated_samples = 2;
+   */
+  estimatedSamples: bigint;
+
+  /**
+   * Uncompressed remote-read bytes extrapolated likewise.
+   *
+   * @generated from field: int64 estimated_bytes = 3;
+   */
+  estimatedBytes: bigint;
+
+  /**
+   * The windows the import would start with, sized by the probes' bytes.
+   *
+   * @generated from field: repeated ferry.v1.PlannedWindow windows = 4;
+   */
+  windows: PlannedWindow[];
+
+  /**
+   * E.g. the sink rejects samples older than its out-of-order window.
+   *
+   * @generated from field: repeated string warnings = 5;
+   */
+  warnings: string[];
+
+  /**
+   * Milliseconds of the range actually read to make the estimate.
+   *
+   * @generated from field: int64 probed_ms = 6;
+   */
+  probedMs: bigint;
+
+  /**
+   * "samples" or "streamed": the response type the source chose.
+   *
+   * @generated from field: string response_type = 7;
+   */
+  responseType: string;
+};
+
+/**
+ * Describes the message ferry.v1.ImportPreview.
+ * Use `create(ImportPreviewSchema)` to create a new message.
+ */
+export const ImportPreviewSchema: GenMessage<ImportPreview> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_types, 8);
+
+/**
+ * @generated from message ferry.v1.PlannedWindow
+ */
+export type PlannedWindow = Message<"ferry.v1.PlannedWindow"> & {
+  /**
+   * @generated from field: google.protobuf.Timestamp start = 1;
+   */
+  start?: Timestamp | undefined;
+
+  /**
+   * @generated from field: google.protobuf.Timestamp end = 2;
+   */
+  end?: Timestamp | undefined;
+
+  /**
+   * @generated from field: int64 estimated_samples = 3;
+   */
+  estimatedSamples: bigint;
+};
+
+/**
+ * Describes the message ferry.v1.PlannedWindow.
+ * Use `create(PlannedWindowSchema)` to create a new message.
+ */
+export const PlannedWindowSchema: GenMessage<PlannedWindow> = /*@__PURE__*/
+  messageDesc(file_ferry_v1_import_types, 9);
 
 /**
  * @generated from enum ferry.v1.MatchType
