@@ -1,4 +1,4 @@
-import { MatchType as M, type MatchType, type Selector } from "@ferry/api";
+import { MatchType as M, type MatchType, type Selector, type SourceAuth } from "@ferry/api";
 import {
   type BatchLimits,
   ChunkedReadDecoder,
@@ -54,6 +54,8 @@ export interface RemoteReaderOptions {
   /** Largest decompressed SAMPLES response accepted. */
   maxResponseBytes: number;
   timeoutMs: number;
+  /** Credentials and TLS settings of the target (files on this agent). */
+  auth?: SourceAuth;
 }
 
 const MATCH_TYPES: Record<MatchType, MatcherType> = {
