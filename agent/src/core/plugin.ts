@@ -1,5 +1,6 @@
 import type { Any } from "@bufbuild/protobuf/wkt";
 import type { Logger } from "pino";
+import type { AgentMetrics } from "./agent-metrics";
 import type { PushClient } from "./push-client";
 
 /** What the agent's core lends a plugin. */
@@ -8,6 +9,8 @@ export interface AgentCore {
   dataDir: string | undefined;
   logger: Logger;
   push: PushClient;
+  /** The agent's metrics; a plugin registers its own in `metrics.registry`. */
+  metrics: AgentMetrics;
   /** Sends an event to the gateway; false when no session is open (the event is dropped). */
   sendEvent(body: Any): boolean;
 }

@@ -1,9 +1,10 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { RejectReason } from "@ferry/api";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 import type { AgentHub } from "./agent-hub";
 import type { SinkResult } from "./sink-client";
+
+// The HTTP/1.1 listener is shared with the agent, which may not import the gateway.
+export { MetricsServer } from "@ferry/metrics-http";
 
 /**
  * The gateway's Prometheus metrics, in a registry of its own (several gateways can live in one
@@ -70,39 +71,5 @@ export class GatewayMetrics {
     } else if (result.kind === "too_large") {
       this.rejected.inc({ reason: "too_large_split" }, 0);
     }
-  }
-}
-
-/** Serves GET /metrics over HTTP/1.1 (the gateway's own port speaks only HTTP/2). */
-export class MetricsServer {
-  private readonly server: Server;
-
-  constructor(registry: Registry) {
-    this.server = createServer((req, res) => {
-      if (req.url?.split("?")[0] !== "/metrics") {
-        res.writeHead(404).end("metrics are at /metrics\n");
-        return;
-      }
-      registry.metrics().then(
-        (text) => res.writeHead(200, { "Content-Type": registry.contentType }).end(text),
-        (error: unknown) => res.writeHead(500).end(String(error)),
-      );
-    });
-  }
-
-  async listen(host: string, port: number): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, host, () => resolve());
-    });
-    const address = this.server.address() as AddressInfo;
-    return `http://${address.family === "IPv6" ? `[${address.address}]` : address.address}:${address.port}/metrics`;
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server.close(() => resolve());
-      this.server.closeAllConnections();
-    });
   }
 }

@@ -2,6 +2,7 @@ import { PushOutcome, RejectPolicy, RejectReason } from "@ferry/api";
 import { compressBlock, type WriteBatch } from "@ferry/prompb";
 import type { PushClient } from "../../core/push-client";
 import type { Counters } from "./import-counters";
+import type { ImportRunMetrics } from "./import-metrics";
 import type { RateLimiter } from "./rate-limiter";
 import { SinkRejectedError } from "./sink-rejected-error";
 import { splitBatch } from "./split-batch";
@@ -12,6 +13,7 @@ export interface BatchWriterOptions {
   onReject: RejectPolicy;
   limiter: RateLimiter;
   signal: AbortSignal;
+  metrics: ImportRunMetrics;
 }
 
 /**
@@ -84,6 +86,8 @@ export class BatchWriter {
       case PushOutcome.ACCEPTED:
         this.counters.samplesWritten += samples;
         this.counters.bytesWritten += payload.length;
+        this.options.metrics.samplesRead(samples);
+        this.options.metrics.samplesWritten(samples);
         return;
       case PushOutcome.TOO_LARGE: {
         const halves = samples > 1 ? splitBatch(batch, Math.ceil(samples / 2)) : [];
@@ -105,6 +109,8 @@ export class BatchWriter {
 
   private reject(reason: RejectReason, samples: number, status: number, message: string): void {
     this.counters.reject(reason, samples);
+    this.options.metrics.samplesRead(samples);
+    this.options.metrics.samplesRejected(reason, samples);
     if (this.options.onReject !== RejectPolicy.COUNT)
       throw new SinkRejectedError(reason, samples, status, message);
   }

@@ -2,6 +2,7 @@ import { type Any, anyPack } from "@bufbuild/protobuf/wkt";
 import { ImportProgressSchema, type RunImport } from "@ferry/api";
 import type { Logger } from "pino";
 import type { PushClient } from "../../core/push-client";
+import type { ImportMetrics } from "./import-metrics";
 import { DEFAULT_IMPORT_RUN, ImportRun, type ImportRunOptions } from "./import-run";
 import { ProgressReporter } from "./progress-reporter";
 
@@ -22,6 +23,7 @@ export class ImportRuns {
     private readonly sendEvent: (body: Any) => boolean,
     private readonly logger: Logger,
     private readonly options: ImportRunOptions = DEFAULT_IMPORT_RUN,
+    private readonly metrics?: ImportMetrics,
   ) {}
 
   /** Starts a run; a run already going with this id is left as it is (commands may be re-sent). */
@@ -32,8 +34,12 @@ export class ImportRuns {
       command,
       this.push,
       this.logger,
-      (_r, stateChanged) => entry.reporter.changed(stateChanged),
+      (r, stateChanged) => {
+        if (stateChanged) this.metrics?.importState(r.id, r.state);
+        entry.reporter.changed(stateChanged);
+      },
       this.options,
+      this.metrics,
     );
     const reporter = new ProgressReporter(run, this.sendEvent);
     const entry: Entry = { run, reporter, done: Promise.resolve() };
@@ -43,6 +49,7 @@ export class ImportRuns {
       if (this.runs.get(run.id) === entry) this.runs.delete(run.id);
     });
     this.runs.set(run.id, entry);
+    this.metrics?.importState(run.id, run.state);
     reporter.changed(true);
   }
 

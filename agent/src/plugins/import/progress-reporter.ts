@@ -1,26 +1,36 @@
 import { type Any, anyPack } from "@bufbuild/protobuf/wkt";
 import { ImportProgressSchema } from "@ferry/api";
+import { EtaEstimator } from "./eta-estimator";
 import type { ImportRun } from "./import-run";
 
 const RATE_WINDOW_MS = 5000;
 
+/** What the reporter reads of a run. */
+export type ReportedRun = Pick<ImportRun, "progress" | "checkpoint" | "endMs" | "isActive">;
+
 /**
  * Sends an import's progress to the gateway at most every `intervalMs`, and state changes
- * at once; computes the write rate over the last few seconds.
+ * at once; computes the write rate over the last few seconds and, while running, the ETA.
  */
 export class ProgressReporter {
   private lastSentMs = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly history: Array<[number, number]> = [];
+  private readonly eta: EtaEstimator;
 
   constructor(
-    private readonly run: ImportRun,
+    private readonly run: ReportedRun,
     private readonly send: (body: Any) => boolean,
     private readonly intervalMs = 500,
-  ) {}
+  ) {
+    this.eta = new EtaEstimator(run.endMs);
+    this.eta.observe(Date.now(), run.checkpoint);
+  }
 
   changed(stateChanged: boolean): void {
     const now = Date.now();
+    // Every checkpoint advance comes through here: its time is taken now, not at the next flush.
+    this.eta.observe(now, this.run.checkpoint);
     if (stateChanged || now - this.lastSentMs >= this.intervalMs) {
       this.flush();
       return;
@@ -39,6 +49,11 @@ export class ProgressReporter {
   snapshot() {
     const progress = this.run.progress();
     progress.rate = this.rate(Number(progress.counters?.samplesWritten ?? 0n));
+    if (this.run.isActive) {
+      const now = Date.now();
+      this.eta.observe(now, this.run.checkpoint);
+      progress.etaSeconds = this.eta.etaSeconds(now);
+    }
     return progress;
   }
 

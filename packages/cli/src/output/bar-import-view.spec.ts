@@ -33,6 +33,17 @@ describe("BarImportView", () => {
     expect(text.indexOf("prod/prometheus: Completed")).toBeLessThan(text.lastIndexOf("prod/second     ["));
   });
 
+  it("shows the ETA on the bar once the server knows it", async () => {
+    const out = new CapturedStream(true);
+    const view = new BarImportView(out, () => NOW_MS, { reportAlreadyFinished: false });
+    view.update(importFixture({ rate: 48_912, etaSeconds: 192 }));
+    await redraw();
+    view.close();
+    expect(out.plain()).toContain(
+      "prod/prometheus [████████████░░░░░░░░░░░░░░░░░░]  40% | 999k written | 48.9k/s | ETA 3m12s | Running",
+    );
+  });
+
   it("stops its redraw timer on close, so the process can exit", () => {
     const out = new CapturedStream(true);
     const view = new BarImportView(out, () => NOW_MS, { reportAlreadyFinished: false });

@@ -3,13 +3,15 @@ import { MultiBar, Presets, type SingleBar } from "cli-progress";
 import type { OutputStream } from "../cli-deps";
 import { formatImportReport } from "./import-report";
 import { ImportTracker } from "./import-tracker";
-import { formatEndedLine, type ImportView, type ImportViewOptions } from "./import-view";
+import { etaLabel, formatEndedLine, type ImportView, type ImportViewOptions } from "./import-view";
 import { formatCompact, formatRate, qualifiedName, stateName } from "./values";
 
 interface BarPayload {
   name: string;
   written: string;
   rate: string;
+  /** " | ETA 3m12s", or nothing while unknown ({eta} is cli-progress's own estimate). */
+  left: string;
   state: string;
 }
 
@@ -30,7 +32,7 @@ export class BarImportView implements ImportView {
     this.multibar = new MultiBar(
       {
         stream: out,
-        format: "{name} [{bar}] {percentage}% | {written} written | {rate} | {state}",
+        format: "{name} [{bar}] {percentage}% | {written} written | {rate}{left} | {state}",
         hideCursor: true,
         clearOnComplete: false,
         stopOnComplete: false,
@@ -107,10 +109,12 @@ export class BarImportView implements ImportView {
   }
 
   private payload(imp: Import, rate: number | undefined): BarPayload {
+    const eta = etaLabel(imp);
     return {
       name: qualifiedName(imp.clusterId, imp.target),
       written: formatCompact(imp.counters?.samplesWritten ?? 0n),
       rate: formatRate(rate),
+      left: eta === undefined ? "" : ` | ${eta}`,
       state: stateName(imp.state),
     };
   }

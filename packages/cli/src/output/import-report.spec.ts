@@ -44,14 +44,15 @@ describe("formatImportTable", () => {
   it("has one aligned row per import", () => {
     const lines = formatImportTable([
       importFixture(),
-      importFixture({ target: "p2", message: "waiting" }),
+      importFixture({ target: "p2", message: "waiting", rate: 48_912, etaSeconds: 192 }),
     ]).split("\n");
     expect(lines[0]).toMatch(
-      /^CLUSTER\s+TARGET\s+STATE\s+PROGRESS\s+WRITTEN\s+REJECTED\s+CHECKPOINT\s+UPDATED\s+MESSAGE$/,
+      /^CLUSTER\s+TARGET\s+STATE\s+PROGRESS\s+WRITTEN\s+REJECTED\s+RATE\s+ETA\s+CHECKPOINT\s+UPDATED\s+MESSAGE$/,
     );
     expect(lines[1]).toMatch(
-      /^prod\s+prometheus\s+Running\s+40\.0%\s+999,000\s+1,000\s+2026-11-22T21:36:00Z/,
+      /^prod\s+prometheus\s+Running\s+40\.0%\s+999,000\s+1,000\s+-\s+-\s+2026-11-22T21:36:00Z/,
     );
+    expect(lines[2]).toMatch(/^prod\s+p2\s+Running\s+40\.0%\s+999,000\s+1,000\s+48\.9k\/s\s+3m12s\s+2026-/);
     expect(lines[2]).toMatch(/waiting$/);
   });
 });

@@ -1,6 +1,6 @@
 import type { Import } from "@ferry/api";
 import { formatTable } from "./table";
-import { formatCount, formatPercent, formatTimestamp, stateName } from "./values";
+import { formatCount, formatEta, formatPercent, formatRate, formatTimestamp, stateName } from "./values";
 
 const HEADERS = [
   "CLUSTER",
@@ -9,6 +9,8 @@ const HEADERS = [
   "PROGRESS",
   "WRITTEN",
   "REJECTED",
+  "RATE",
+  "ETA",
   "CHECKPOINT",
   "UPDATED",
   "MESSAGE",
@@ -24,6 +26,9 @@ export function formatImportTable(imports: readonly Import[]): string {
       formatPercent(imp.percent),
       formatCount(imp.counters?.samplesWritten ?? 0n),
       formatCount(imp.counters?.samplesRejected ?? 0n),
+      // The gateway clears both once the import is not running.
+      imp.rate > 0 ? formatRate(imp.rate) : "-",
+      formatEta(imp.etaSeconds),
       formatTimestamp(imp.checkpoint),
       formatTimestamp(imp.updatedAt),
       imp.message,

@@ -30,7 +30,7 @@ export class ImportTracker {
       this.entries.set(imp.id, entry);
       if (final) return { kind: "finished", imp, watchedEnd: false };
       entry.rate.add(this.sampleTime(imp), imp.counters?.samplesWritten ?? 0n);
-      return { kind: "progress", imp, stateChanged: true, rate: entry.rate.rate() };
+      return { kind: "progress", imp, stateChanged: true, rate: rateOf(imp, entry.rate) };
     }
 
     const stateChanged = entry.state !== imp.state;
@@ -43,11 +43,16 @@ export class ImportTracker {
     }
     entry.finished = false;
     entry.rate.add(this.sampleTime(imp), imp.counters?.samplesWritten ?? 0n);
-    return { kind: "progress", imp, stateChanged, rate: entry.rate.rate() };
+    return { kind: "progress", imp, stateChanged, rate: rateOf(imp, entry.rate) };
   }
 
   // The server's update time measures the counters best; our clock stands in when it is unset.
   private sampleTime(imp: Import): number {
     return optionalMs(imp.updatedAt) ?? this.now();
   }
+}
+
+/** The agent's own rate when the server passes one on; else the slope of the totals seen here. */
+function rateOf(imp: Import, tracker: RateTracker): number | undefined {
+  return imp.rate > 0 ? imp.rate : tracker.rate();
 }

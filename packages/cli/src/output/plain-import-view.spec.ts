@@ -43,6 +43,26 @@ describe("PlainImportView", () => {
     expect(out.text.match(/Completed after/g)).toHaveLength(1);
   });
 
+  it("shows the ETA once the server knows it, and prefers the agent's rate to its own", () => {
+    const out = new CapturedStream();
+    let now = NOW_MS;
+    const view = new PlainImportView(out, () => now, { reportAlreadyFinished: false });
+    const at = (ms: number, written: bigint, init: { rate?: number; etaSeconds?: number } = {}) =>
+      importFixture({ updatedAt: timestampFromMs(ms), counters: { samplesWritten: written }, ...init });
+
+    view.update(at(now, 0n));
+    now += 2000;
+    view.update(at(now, 2000n, { etaSeconds: 192 }));
+    now += 2000;
+    view.update(at(now, 4000n, { rate: 48_912, etaSeconds: 0.4 }));
+
+    expect(out.text.split("\n").slice(0, 3)).toEqual([
+      "2026-11-23T12:00:00Z  prod/prometheus  Running  40.0%  written 0  rejected 0  -",
+      "2026-11-23T12:00:02Z  prod/prometheus  Running  40.0%  written 2.00k  rejected 0  1.00k/s  ETA 3m12s",
+      "2026-11-23T12:00:04Z  prod/prometheus  Running  40.0%  written 4.00k  rejected 0  48.9k/s  ETA 1s",
+    ]);
+  });
+
   it("reports an import that had already ended when asked to (--follow)", () => {
     const out = new CapturedStream();
     const view = new PlainImportView(out, () => NOW_MS, { reportAlreadyFinished: true });

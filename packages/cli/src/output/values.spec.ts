@@ -3,6 +3,7 @@ import {
   formatCompact,
   formatCount,
   formatElapsed,
+  formatEta,
   formatRate,
   formatTime,
   isFinalState,
@@ -34,6 +35,19 @@ describe("value formatting", () => {
     expect(formatElapsed(3 * 3_600_000 + 5 * 60_000)).toBe("3h05m");
     expect(formatElapsed(52 * 3_600_000)).toBe("2d04h");
     expect(formatElapsed(undefined)).toBe("-");
+  });
+
+  it("formats an ETA in whole seconds, rounded up", () => {
+    expect(formatEta(192)).toBe("3m12s");
+    expect(formatEta(191.2)).toBe("3m12s");
+    expect(formatEta(41.5)).toBe("42s");
+    expect(formatEta(0.2)).toBe("1s");
+    expect(formatEta(0)).toBe("0s");
+    expect(formatEta(2 * 3600 + 5 * 60)).toBe("2h05m");
+    expect(formatEta(3 * 86_400 + 3600)).toBe("3d01h");
+    expect(formatEta(undefined)).toBe("-");
+    expect(formatEta(Number.POSITIVE_INFINITY)).toBe("-");
+    expect(formatEta(-1)).toBe("-");
   });
 
   it("names states and knows which are final", () => {

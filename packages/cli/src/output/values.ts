@@ -53,6 +53,13 @@ export function formatElapsed(ms: number | undefined): string {
   return `${Math.floor(hours / 24)}d${String(hours % 24).padStart(2, "0")}h`;
 }
 
+/** Time left, whole seconds rounded up: 0s, 42s, 3m12s, 2h05m; "-" while unknown. */
+export function formatEta(seconds: number | undefined): string {
+  if (seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "-";
+  const whole = Math.ceil(seconds);
+  return whole === 0 ? "0s" : formatElapsed(whole * 1000);
+}
+
 export function formatPercent(percent: number): string {
   return `${(Number.isFinite(percent) ? percent : 0).toFixed(1)}%`;
 }

@@ -1,0 +1,1 @@
+export { MetricsServer, type MetricsSource } from "./metrics-server";
