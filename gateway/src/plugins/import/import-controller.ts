@@ -32,9 +32,28 @@ export interface ImportSpec {
   options: ImportOptions;
 }
 
+/** Where an import reads: its target's endpoint and credentials. */
+export type ImportSource = Pick<Target, "endpoint" | "auth">;
+
 export const isActive = (state: ImportState) =>
   state === ImportState.PENDING || state === ImportState.RUNNING;
 export const isFinal = (state: ImportState) => !isActive(state) && state !== ImportState.UNSPECIFIED;
+
+/** Refuses a start (real or dry run) while an import runs, or after one completed unless forced. */
+export function requireStartable(target: Target, previous: Import | undefined, force: boolean): void {
+  if (previous && isActive(previous.state)) {
+    throw new ConnectError(
+      `target ${target.clusterId}/${target.name}: an import is already ${ImportState[previous.state].toLowerCase()}; stop it first`,
+      Code.FailedPrecondition,
+    );
+  }
+  if (previous?.state === ImportState.COMPLETED && !force) {
+    throw new ConnectError(
+      `target ${target.clusterId}/${target.name}: the last import completed; pass force to import again`,
+      Code.FailedPrecondition,
+    );
+  }
+}
 
 /**
  * The desired state of imports and its execution by agents: starts and stops runs,
@@ -53,18 +72,7 @@ export class ImportController {
   async start(target: Target, spec: ImportSpec, force: boolean) {
     const { startMs, endMs, selectors, options } = spec;
     const previous = this.imports.get(target.clusterId, target.name);
-    if (previous && isActive(previous.state)) {
-      throw new ConnectError(
-        `target ${target.clusterId}/${target.name}: an import is already ${ImportState[previous.state].toLowerCase()}; stop it first`,
-        Code.FailedPrecondition,
-      );
-    }
-    if (previous?.state === ImportState.COMPLETED && !force) {
-      throw new ConnectError(
-        `target ${target.clusterId}/${target.name}: the last import completed; pass force to import again`,
-        Code.FailedPrecondition,
-      );
-    }
+    requireStartable(target, previous, force);
     const now = timestampFromMs(Date.now());
     const resumable =
       previous !== undefined &&
@@ -91,7 +99,7 @@ export class ImportController {
     });
     record.percent = percentDone(record);
     await this.save(record, true);
-    await this.dispatch(record, target.endpoint);
+    await this.dispatch(record, target);
     return this.imports.byImportId(record.id) ?? record;
   }
 
@@ -140,6 +148,8 @@ export class ImportController {
       updated.message = progress.message;
       if (isFinal(progress.state)) updated.finishedAt = timestampFromMs(Date.now());
     }
+    updated.rate = progress.rate;
+    updated.etaSeconds = progress.etaSeconds;
     updated.updatedAt = timestampFromMs(Date.now());
     updated.percent = percentDone(updated);
     await this.save(updated, stateChanged);
@@ -149,7 +159,7 @@ export class ImportController {
    * On every (re)connect: imports the agent runs but should not are stopped; imports that
    * should run but the agent does not are issued again from their checkpoint.
    */
-  async reconcile(session: AgentSession, reports: Any[], endpointOf: (r: Import) => Promise<string>) {
+  async reconcile(session: AgentSession, reports: Any[], sourceOf: (r: Import) => Promise<ImportSource>) {
     const running = new Set<string>();
     for (const report of reports) {
       const progress = anyUnpack(report, ImportProgressSchema);
@@ -169,11 +179,11 @@ export class ImportController {
     }
     for (const record of this.imports.list(session.clusterId)) {
       if (!isActive(record.state) || running.has(record.id)) continue;
-      await this.dispatch(record, await endpointOf(record));
+      await this.dispatch(record, await sourceOf(record));
     }
   }
 
-  private async dispatch(record: Import, endpoint: string): Promise<void> {
+  private async dispatch(record: Import, source: ImportSource): Promise<void> {
     if (!this.hub.session(record.clusterId)) return; // stays pending until the agent connects
     try {
       await callAgent(
@@ -185,7 +195,8 @@ export class ImportController {
             value: {
               importId: record.id,
               target: record.target,
-              endpoint,
+              endpoint: source.endpoint,
+              auth: source.auth,
               start: record.start,
               end: record.end,
               selectors: record.selectors,
@@ -219,6 +230,11 @@ export class ImportController {
 
   private async save(record: Import, force: boolean): Promise<void> {
     record.updatedAt = timestampFromMs(Date.now());
+    // Rate and ETA describe a run under way; an import that is not running has neither.
+    if (record.state !== ImportState.RUNNING) {
+      record.rate = 0;
+      record.etaSeconds = undefined;
+    }
     const now = Date.now();
     const last = this.lastPersistMs.get(record.id) ?? 0;
     if (force || now - last >= PERSIST_INTERVAL_MS || isFinal(record.state)) {

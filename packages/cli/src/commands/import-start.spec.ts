@@ -1,6 +1,12 @@
+import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
-import { ImportState, type StartImportRequest, type WatchImportsRequest } from "@ferry/api";
+import {
+  ImportPreviewSchema,
+  ImportState,
+  type StartImportRequest,
+  type WatchImportsRequest,
+} from "@ferry/api";
 import { cliHarness, NOW_MS } from "../testing/cli-harness";
 import { importFixture } from "../testing/fixtures";
 
@@ -181,6 +187,87 @@ describe("ferry import start", () => {
       expect(cli.stderr.text).toBe(
         "ferry: interrupted; import imp-1 keeps running (stop it with: ferry import stop --cluster prod --target prometheus)\n",
       );
+    });
+  });
+
+  describe("--dry-run", () => {
+    const preview = () =>
+      create(ImportPreviewSchema, {
+        series: 1000n,
+        estimatedSamples: 5_760_000n,
+        estimatedBytes: 92_100_000n,
+        probedMs: 3n * BigInt(H),
+        responseType: "streamed",
+        windows: Array.from({ length: 7 }, (_, i) => ({
+          start: timestampFromMs(NOW_MS - 24 * H + i * H),
+          end: timestampFromMs(NOW_MS - 23 * H + i * H - 1),
+          estimatedSamples: 240_000n,
+        })),
+        warnings: ["the sink (Prometheus) will reject samples older than X; raise out_of_order_time_window"],
+      });
+
+    it("asks for a dry run and prints the preview: estimates, the first windows, warnings", async () => {
+      const requests: StartImportRequest[] = [];
+      const cli = cliHarness({
+        startImport(req) {
+          requests.push(req);
+          return { preview: preview() };
+        },
+      });
+      expect(await cli.run(...BASE, "--start", "-24h", "--end", "now", "--dry-run")).toBe(0);
+      expect(requests.map((r) => r.dryRun)).toEqual([true]);
+      expect(cli.stdout.text).toBe(
+        [
+          "dry run of prod/prometheus: 2026-11-22T12:00:00Z .. 2026-11-23T12:00:00Z (nothing was written)",
+          "  series        1,000",
+          "  est. samples  5,760,000",
+          "  est. bytes    92.1MB read from the source (uncompressed)",
+          "  probed        3h00m of the range (streamed)",
+          "  windows       7",
+          "    START                 END                       EST. SAMPLES",
+          "    2026-11-22T12:00:00Z  2026-11-22T12:59:59.999Z  240,000",
+          "    2026-11-22T13:00:00Z  2026-11-22T13:59:59.999Z  240,000",
+          "    2026-11-22T14:00:00Z  2026-11-22T14:59:59.999Z  240,000",
+          "    2026-11-22T15:00:00Z  2026-11-22T15:59:59.999Z  240,000",
+          "    2026-11-22T16:00:00Z  2026-11-22T16:59:59.999Z  240,000",
+          "    … 2 more (-o json lists them)",
+          "  warnings",
+          "    - the sink (Prometheus) will reject samples older than X; raise out_of_order_time_window",
+          "",
+        ].join("\n"),
+      );
+    });
+
+    it("says when there is nothing to warn about", async () => {
+      const cli = cliHarness({
+        startImport: () => ({ preview: { ...preview(), warnings: [], windows: [] } }),
+      });
+      expect(await cli.run(...BASE, "--start", "-24h", "--end", "now", "--dry-run")).toBe(0);
+      expect(cli.stdout.text).toMatch(/ {2}windows {7}0\n {2}warnings {6}none\n$/);
+    });
+
+    it("prints the StartImportResponse with its preview as JSON", async () => {
+      const cli = cliHarness({ startImport: () => ({ preview: preview() }) });
+      expect(await cli.run("-o", "json", ...BASE, "--start", "-24h", "--end", "now", "--dry-run")).toBe(0);
+      const doc = JSON.parse(cli.stdout.text);
+      expect(doc.import).toBeUndefined();
+      expect(doc.preview.series).toBe("1000");
+      expect(doc.preview.estimatedSamples).toBe("5760000");
+      expect(doc.preview.windows).toHaveLength(7);
+      expect(doc.preview.warnings).toHaveLength(1);
+    });
+
+    it("refuses --dry-run with --follow before calling the server", async () => {
+      let called = false;
+      const cli = cliHarness({
+        startImport() {
+          called = true;
+          return {};
+        },
+      });
+      expect(await cli.run(...BASE, "--start", "-1h", "--end", "now", "--dry-run", "--follow")).toBe(2);
+      expect(cli.stderr.text).toBe("ferry: --dry-run starts nothing to --follow\n");
+      expect(called).toBe(false);
     });
   });
 });

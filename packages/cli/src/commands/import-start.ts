@@ -7,6 +7,7 @@ import { managementAction } from "../command-context";
 import { CommandFailedError, EXIT_INTERRUPTED, UsageError } from "../errors";
 import { collect, selectorFlags, timeFlag } from "../flag-values";
 import { followImport } from "../follow-import";
+import { formatImportPreview } from "../output/import-preview";
 import { formatImportTable } from "../output/import-table";
 import { jsonDocument, jsonLine } from "../output/json";
 import { formatTime, qualifiedName } from "../output/values";
@@ -24,6 +25,7 @@ interface Flags {
   rateLimit?: string;
   label: string[];
   drop: string[];
+  dryRun?: boolean;
 }
 
 export function registerImportStart(imports: Command, deps: CliDeps): void {
@@ -50,6 +52,10 @@ export function registerImportStart(imports: Command, deps: CliDeps): void {
     .option("--rate-limit <samples/s>", "samples per second this import may write (default: no limit)")
     .option("--label <name=value>", "label added to every imported series; repeat for more", collect, [])
     .option("--drop <selector>", "series selector of series not to import; repeat for more", collect, [])
+    .option(
+      "--dry-run",
+      "read a few probes of the source and print series, estimated samples, planned windows and warnings; write nothing",
+    )
     .action(
       managementAction<Flags>(deps, async (ctx, flags) => {
         const now = deps.now();
@@ -72,6 +78,8 @@ export function registerImportStart(imports: Command, deps: CliDeps): void {
           );
         }
         const extraLabels = labelFlags(flags.label);
+        const dryRun = flags.dryRun === true;
+        if (dryRun && flags.follow) throw new UsageError("--dry-run starts nothing to --follow");
 
         const response = await ctx.client.startImport(
           {
@@ -85,9 +93,17 @@ export function registerImportStart(imports: Command, deps: CliDeps): void {
             rateLimit,
             extraLabels,
             dropSelectors: drops,
+            dryRun,
           },
           ctx.call,
         );
+        if (dryRun) {
+          if (ctx.output === "json") return ctx.print(jsonDocument(StartImportResponseSchema, response));
+          if (!response.preview)
+            throw new CommandFailedError("the gateway answered the dry run without a preview");
+          const subject = { clusterId: flags.cluster, target: flags.target, startMs, endMs };
+          return ctx.print(formatImportPreview(subject, response.preview));
+        }
         const started = response.import;
         if (!flags.follow || started === undefined) {
           if (ctx.output === "json") return ctx.print(jsonDocument(StartImportResponseSchema, response));
