@@ -1,5 +1,5 @@
 import { timestampMs } from "@bufbuild/protobuf/wkt";
-import type { QueryRequest } from "@ferry/api";
+import type { QueryRequest, SeriesRequest } from "@ferry/api";
 import { cliHarness, NOW_MS } from "../testing/cli-harness";
 
 const H = 3_600_000;
@@ -90,6 +90,71 @@ describe("ferry query", () => {
     expect(await cli.run("query", "--cluster", "prod", ...args)).toBe(2);
     if (typeof message === "string") expect(cli.stderr.text).toBe(message);
     else expect(cli.stderr.text).toMatch(message);
+    expect(requests).toHaveLength(0);
+  });
+});
+
+describe("ferry query --series", () => {
+  function seriesRecording() {
+    const requests: SeriesRequest[] = [];
+    const cli = cliHarness({
+      series(req) {
+        requests.push(req);
+        const labels: Record<string, string>[] = [
+          { __name__: "up", job: "node", instance: "a:9100" },
+          { __name__: "up", job: "prometheus" },
+        ];
+        return { series: labels.map((l) => ({ labels: l })) };
+      },
+    });
+    return { cli, requests };
+  }
+
+  it("looks series up with every --series selector and prints one per line", async () => {
+    const { cli, requests } = seriesRecording();
+    expect(await cli.run("query", "--cluster", "prod", "--series", "up", "--series", '{job="node"}')).toBe(0);
+    expect(requests.map((r) => [r.clusterId, r.matchers, r.start, r.end])).toEqual([
+      ["prod", ["up", '{job="node"}'], undefined, undefined],
+    ]);
+    expect(cli.stdout.text).toBe(
+      ["SERIES", 'up{instance="a:9100",job="node"}', 'up{job="prometheus"}', ""].join("\n"),
+    );
+  });
+
+  it("bounds the look-up with --start and --end, and prints JSON", async () => {
+    const { cli, requests } = seriesRecording();
+    expect(
+      await cli.run(
+        "query",
+        "--cluster",
+        "prod",
+        "--series",
+        "up",
+        "--start",
+        "-2h",
+        "--end",
+        "-1h",
+        "-o",
+        "json",
+      ),
+    ).toBe(0);
+    expect(requests[0]?.start && timestampMs(requests[0].start)).toBe(NOW_MS - 2 * H);
+    expect(requests[0]?.end && timestampMs(requests[0].end)).toBe(NOW_MS - H);
+    expect(JSON.parse(cli.stdout.text).series[1].labels).toEqual({ __name__: "up", job: "prometheus" });
+  });
+
+  it.each([
+    [
+      ["up", "--series", "up"],
+      /^ferry: --series lists series; give the selectors with --series and no PromQL/,
+    ],
+    [["--series", "up", "--time", "now"], /^ferry: --time and --step are for queries/],
+    [["--series", "up{"], /^ferry: invalid --series "up\{"/],
+    [["--series", "up", "--start", "now", "--end", "-1h"], /^ferry: --start must not be after --end/],
+  ])("refuses %j with exit 2", async (args, message) => {
+    const { cli, requests } = seriesRecording();
+    expect(await cli.run("query", "--cluster", "prod", ...args)).toBe(2);
+    expect(cli.stderr.text).toMatch(message);
     expect(requests).toHaveLength(0);
   });
 });
