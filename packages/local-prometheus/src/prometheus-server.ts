@@ -1,5 +1,8 @@
-import { mkdir, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import http from "node:http";
+import https from "node:https";
 import { join } from "node:path";
+import { ProcessExitedError, ReadyTimeoutError } from "./errors";
 import { startOnFreePort } from "./private/start-on-free-port";
 import { type ManagedProcess, spawnManaged, waitForHttpReady } from "./process-harness";
 import { buildPrometheusConfig, type RemoteWriteTarget } from "./prometheus-config";
@@ -26,15 +29,31 @@ export interface PrometheusOptions<R extends PrometheusRole = PrometheusRole> {
   scrapeSelf?: boolean;
   scrapeInterval?: string;
   extraArgs?: readonly string[];
+  /** Serves with `--web.config.file`: https and/or basic auth (Prometheus's web config). */
+  web?: PrometheusWebOptions;
   /** Default "prometheus" from PATH. */
   binary?: string;
   /** How long to wait for /-/ready (default 60 s; replaying a large WAL takes a while). */
   readyTimeoutMs?: number;
 }
 
+export interface PrometheusWebOptions {
+  /** tls_server_config: serve https only, with this certificate and key (PEM files). */
+  tls?: {
+    certFile: string;
+    keyFile: string;
+    /** The CA that signed certFile, to check readiness with. */
+    caFile: string;
+  };
+  /** basic_auth_users: user name → bcrypt hash of the password. */
+  basicAuthUsers?: Readonly<Record<string, string>>;
+  /** Who checks readiness when basicAuthUsers is set. */
+  probe?: { username: string; password: string };
+}
+
 export interface PrometheusServer<R extends PrometheusRole = PrometheusRole> {
   readonly role: R;
-  /** http://127.0.0.1:<port>, the base of the HTTP query API. */
+  /** http://127.0.0.1:<port> (https with `web.tls`), the base of the HTTP query API. */
   readonly url: string;
   readonly port: number;
   readonly dataDir: string;
@@ -75,6 +94,8 @@ async function startOnPort<R extends PrometheusRole>(
     scrapeInterval: opts.scrapeInterval,
   });
   await writeFile(configFile, config);
+  const webConfigFile = opts.web ? join(opts.dataDir, "ferry-web.yml") : undefined;
+  if (opts.web && webConfigFile) await writeFile(webConfigFile, buildWebConfig(opts.web));
 
   const args = [
     `--config.file=${configFile}`,
@@ -82,12 +103,15 @@ async function startOnPort<R extends PrometheusRole>(
     `--storage.tsdb.retention.time=${opts.retention ?? "100y"}`,
     `--web.listen-address=127.0.0.1:${port}`,
     ...(sink ? ["--web.enable-remote-write-receiver"] : []),
+    ...(webConfigFile ? [`--web.config.file=${webConfigFile}`] : []),
     ...(opts.extraArgs ?? []),
   ];
   const proc = spawnManaged({ command: opts.binary ?? "prometheus", args });
-  const url = `http://127.0.0.1:${port}`;
+  const url = `${opts.web?.tls ? "https" : "http"}://127.0.0.1:${port}`;
+  const readyTimeoutMs = opts.readyTimeoutMs ?? 60_000;
   try {
-    await waitForHttpReady(`${url}/-/ready`, { process: proc, timeoutMs: opts.readyTimeoutMs ?? 60_000 });
+    if (opts.web) await waitForWebReady(`${url}/-/ready`, opts.web, proc, readyTimeoutMs);
+    else await waitForHttpReady(`${url}/-/ready`, { process: proc, timeoutMs: readyTimeoutMs });
   } catch (err) {
     await proc.kill();
     throw err;
@@ -111,4 +135,51 @@ async function startOnPort<R extends PrometheusRole>(
     },
     logs: (lines?: number) => proc.logs(lines),
   };
+}
+
+/** The web config file as JSON (which YAML accepts). */
+function buildWebConfig(web: PrometheusWebOptions): string {
+  const config = {
+    ...(web.tls ? { tls_server_config: { cert_file: web.tls.certFile, key_file: web.tls.keyFile } } : {}),
+    ...(web.basicAuthUsers ? { basic_auth_users: web.basicAuthUsers } : {}),
+  };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** waitForHttpReady for a server behind TLS and/or basic auth (fetch cannot take a CA). */
+async function waitForWebReady(
+  url: string,
+  web: PrometheusWebOptions,
+  proc: ManagedProcess,
+  timeoutMs: number,
+): Promise<void> {
+  const ca = web.tls ? await readFile(web.tls.caFile) : undefined;
+  const headers: Record<string, string> = web.probe
+    ? {
+        Authorization: `Basic ${Buffer.from(`${web.probe.username}:${web.probe.password}`).toString("base64")}`,
+      }
+    : {};
+  const exited = () =>
+    new ProcessExitedError(proc.command, proc.exit?.code ?? null, proc.exit?.signal ?? null, proc.logs(30));
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (proc.exit) throw exited();
+    if (await probe(url, headers, ca)) return;
+    if (proc.exit) throw exited();
+    if (Date.now() >= deadline) throw new ReadyTimeoutError(url, timeoutMs, proc.logs(30));
+    await Promise.race([new Promise((r) => setTimeout(r, 50)), proc.exited]);
+  }
+}
+
+function probe(url: string, headers: Record<string, string>, ca: Buffer | undefined): Promise<boolean> {
+  const get = url.startsWith("https:") ? https.get : http.get;
+  return new Promise((resolve) => {
+    const req = get(url, { headers, ca, timeout: 2_000 }, (res) => {
+      res.resume();
+      res.on("end", () => resolve(res.statusCode === 200));
+      res.on("error", () => resolve(false));
+    });
+    req.on("timeout", () => req.destroy());
+    req.on("error", () => resolve(false));
+  });
 }

@@ -15,6 +15,7 @@ import { Backoff, type BackoffOptions, sleep } from "../../core/backoff";
 import type { PushClient } from "../../core/push-client";
 import { BatchWriter } from "./batch-writer";
 import { Counters } from "./import-counters";
+import { type ImportRunMetrics, NO_IMPORT_RUN_METRICS } from "./import-metrics";
 import { RateLimiter } from "./rate-limiter";
 import { type OpenedRead, RemoteReadError, RemoteReader } from "./remote-reader";
 import {
@@ -60,7 +61,8 @@ export class ImportRun {
   /** Live view of the window under way, shown in progress but not yet committed. */
   private windowCounters = new Counters();
   private checkpointMs: number;
-  private readonly endMs: number;
+  /** End of the data time range (inclusive). */
+  readonly endMs: number;
   private readonly abort = new AbortController();
   private readonly reader: RemoteReader;
   private readonly relabeler: SeriesRelabeler;
@@ -74,6 +76,7 @@ export class ImportRun {
     logger: Logger,
     private readonly onChange: (run: ImportRun, stateChanged: boolean) => void,
     private readonly options: ImportRunOptions = DEFAULT_IMPORT_RUN,
+    private readonly metrics: ImportRunMetrics = NO_IMPORT_RUN_METRICS,
   ) {
     this.id = command.importId;
     this.counters = Counters.from(command.counters);
@@ -87,6 +90,7 @@ export class ImportRun {
       limits: options.limits,
       maxResponseBytes: options.maxResponseBytes,
       timeoutMs: options.readTimeoutMs,
+      auth: command.auth,
     });
     const o = command.options;
     const drops = o?.drop ?? [];
@@ -99,6 +103,11 @@ export class ImportRun {
     });
     this.limiter = new RateLimiter(o?.rateLimit ?? 0);
     this.onReject = o?.onReject ?? RejectPolicy.FAIL;
+  }
+
+  /** Start of the data not yet acknowledged: everything before it is in the sink. */
+  get checkpoint(): number {
+    return this.checkpointMs;
   }
 
   get isActive(): boolean {
@@ -198,6 +207,7 @@ export class ImportRun {
         onReject: this.onReject,
         limiter: this.limiter,
         signal: this.abort.signal,
+        metrics: this.metrics,
       });
       try {
         const opened = await (opening ?? this.reader.open(window, this.abort.signal));
@@ -207,6 +217,7 @@ export class ImportRun {
           return kept ? writer.write(kept) : Promise.resolve();
         });
         delta.bytesRead = result.bytes;
+        this.metrics.bytesRead(result.bytes);
         onConsumed(result.bytes);
         await writer.drain();
         this.commit(delta);
@@ -225,6 +236,7 @@ export class ImportRun {
           throw error;
         }
         this.windowCounters = new Counters();
+        this.metrics.readRetried();
         this.log.warn({ err: error.message }, "remote read failed; retrying the window");
         await sleep(backoff.next(), this.abort.signal);
       }

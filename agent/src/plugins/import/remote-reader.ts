@@ -1,9 +1,11 @@
+import type { IncomingMessage } from "node:http";
 import { MatchType as M, type MatchType, type Selector, type SourceAuth } from "@ferry/api";
 import {
   type BatchLimits,
   ChunkedReadDecoder,
   compressBlock,
   encodeReadRequest,
+  MalformedError,
   MatcherType,
   type ReadQuery,
   ResponseType,
@@ -11,6 +13,8 @@ import {
   uncompressBlock,
   type WriteBatch,
 } from "@ferry/prompb";
+import { HttpSource } from "./http-source";
+import { SourceAuthError, SourceCredentials } from "./source-auth";
 import type { TimeWindow } from "./window-planner";
 
 const STREAMED_CONTENT_TYPE = "application/x-streamed-protobuf";
@@ -66,14 +70,33 @@ const MATCH_TYPES: Record<MatchType, MatcherType> = {
   [M.NOT_REGEX]: MatcherType.NRE,
 };
 
+/** The body of an HTTP error answer kept for the message; the rest is not read. */
+const ERROR_BODY_BYTES = 4096;
+
+/** TLS verification failures: a configuration problem, not one that a retry fixes. */
+const TLS_VERIFY_CODES = new Set([
+  "DEPTH_ZERO_SELF_SIGNED_CERT",
+  "SELF_SIGNED_CERT_IN_CHAIN",
+  "UNABLE_TO_VERIFY_LEAF_SIGNATURE",
+  "UNABLE_TO_GET_ISSUER_CERT",
+  "UNABLE_TO_GET_ISSUER_CERT_LOCALLY",
+  "CERT_UNTRUSTED",
+  "CERT_SIGNATURE_FAILURE",
+  "ERR_TLS_CERT_ALTNAME_INVALID",
+]);
+
 /**
  * Reads one window with the remote-read API, asking for streamed XOR chunks or samples
  * and using what the server picks, and hands the data on as write batches. Each batch
- * is awaited before more of the response is decoded, which is the pipeline's
- * backpressure.
+ * is awaited before more of the response is read, which is the pipeline's backpressure.
  */
 export class RemoteReader {
-  constructor(private readonly options: RemoteReaderOptions) {}
+  private readonly credentials: SourceCredentials;
+  private source: Promise<HttpSource> | undefined;
+
+  constructor(private readonly options: RemoteReaderOptions) {
+    this.credentials = new SourceCredentials(options.auth);
+  }
 
   /** Sends the read request; the response is consumed later (so it can be requested ahead). */
   async open(window: TimeWindow, signal: AbortSignal): Promise<OpenedRead> {
@@ -81,44 +104,68 @@ export class RemoteReader {
     const request = compressBlock(
       encodeReadRequest(this.queries(window), [ResponseType.STREAMED_XOR_CHUNKS, ResponseType.SAMPLES]),
     );
-    let response: Response;
+    if (signal.aborted) throw signal.reason;
+    // Secrets and the CA are read before the clock starts: a missing file is a config error.
+    const [source, auth] = await Promise.all([this.httpSource(), this.credentials.headers()]);
+    const read = new ReadLifetime(endpoint, signal, this.options.timeoutMs);
+    let response: IncomingMessage;
     try {
-      response = await fetch(endpoint, {
-        method: "POST",
-        headers: {
+      response = await source.post(
+        {
+          ...auth,
           "Content-Type": "application/x-protobuf",
           "Content-Encoding": "snappy",
           "X-Prometheus-Remote-Read-Version": "0.1.0",
           "User-Agent": "ferry-agent",
         },
-        body: request,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
-      });
+        request,
+        read.signal,
+      );
     } catch (error) {
-      if (signal.aborted) throw signal.reason;
-      throw new RemoteReadError(0, endpoint, describe(error));
+      read.end();
+      throw read.failure(error);
     }
-    if (!response.ok) {
-      const text = (await response.text().catch(() => "")).trim().slice(0, 500);
-      throw new RemoteReadError(response.status, endpoint, text);
+    read.attach(response);
+    const status = response.statusCode ?? 0;
+    if (status < 200 || status > 299) {
+      const text = await readErrorBody(response);
+      read.end();
+      const location = response.headers.location;
+      const detail = status >= 300 && status < 400 && location ? `redirected to ${location}` : text;
+      throw new RemoteReadError(status, endpoint, detail);
     }
-    const contentType = response.headers.get("content-type") ?? "";
+    const contentType = response.headers["content-type"] ?? "";
     return {
-      cancel: () => {
-        response.body?.cancel().catch(() => undefined);
-      },
+      cancel: () => read.end(),
       consume: async (onBatch) => {
         try {
           if (contentType.startsWith(STREAMED_CONTENT_TYPE))
-            return await this.readStreamed(response, window, onBatch);
-          return await this.readSamples(response, onBatch);
+            return await this.readStreamed(response, read, window, onBatch);
+          return await this.readSamples(response, read, onBatch);
         } catch (error) {
           if (signal.aborted) throw signal.reason;
-          if (error instanceof TypeError) throw new RemoteReadError(0, endpoint, describe(error));
           throw error;
+        } finally {
+          read.end();
         }
       },
     };
+  }
+
+  /** Closes the reader's pooled connections. */
+  close(): void {
+    void this.source?.then(
+      (s) => s.close(),
+      () => undefined,
+    );
+  }
+
+  private httpSource(): Promise<HttpSource> {
+    const { endpoint } = this.options;
+    this.source ??= (
+      endpoint.startsWith("https:") ? this.credentials.tls() : Promise.resolve({ rejectUnauthorized: true })
+    ).then((tls) => new HttpSource(endpoint, tls));
+    return this.source;
   }
 
   private queries(window: TimeWindow): ReadQuery[] {
@@ -133,7 +180,8 @@ export class RemoteReader {
   }
 
   private async readStreamed(
-    response: Response,
+    response: IncomingMessage,
+    read: ReadLifetime,
     window: TimeWindow,
     onBatch: (b: WriteBatch) => Promise<void>,
   ): Promise<ReadResult> {
@@ -142,26 +190,140 @@ export class RemoteReader {
       maxMs: window.endMs,
       limits: this.options.limits,
     });
+    const pieces = response[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     let bytes = 0;
-    if (response.body) {
-      for await (const piece of response.body) {
-        bytes += piece.length;
-        for (const batch of decoder.write(piece)) await onBatch(batch);
-      }
+    for (;;) {
+      const next = await read.next(pieces);
+      if (next.done) break;
+      bytes += next.value.length;
+      for (const batch of decoder.write(next.value)) await onBatch(batch);
     }
     for (const batch of decoder.end()) await onBatch(batch);
     return { bytes, mode: "streamed" };
   }
 
   private async readSamples(
-    response: Response,
+    response: IncomingMessage,
+    read: ReadLifetime,
     onBatch: (b: WriteBatch) => Promise<void>,
   ): Promise<ReadResult> {
-    const compressed = new Uint8Array(await response.arrayBuffer());
-    const body = uncompressBlock(compressed, this.options.maxResponseBytes);
+    const { maxResponseBytes } = this.options;
+    // The longest snappy block that can hold maxResponseBytes (snappy's MaxEncodedLen).
+    const maxCompressed = 32 + maxResponseBytes + Math.ceil(maxResponseBytes / 6);
+    const pieces = response[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const parts: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const next = await read.next(pieces);
+      if (next.done) break;
+      parts.push(next.value);
+      total += next.value.length;
+      if (total > maxCompressed) {
+        throw new MalformedError(
+          `a SAMPLES response longer than ${maxCompressed} bytes is not a valid block`,
+        );
+      }
+    }
+    const compressed = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
+    const body = uncompressBlock(compressed, maxResponseBytes);
     for (const batch of spliceReadResponse(body, this.options.limits)) await onBatch(batch);
     return { bytes: body.length, mode: "samples" };
   }
+}
+
+/**
+ * One request's lifetime: it ends when the import is stopped, when the timeout passes (from
+ * the request until the response is consumed, as fetch's signal did), or when the reader
+ * lets go; the response is destroyed then, so its connection never lingers half-read.
+ */
+class ReadLifetime {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private response: IncomingMessage | undefined;
+  private timedOut = false;
+  private ended = false;
+
+  constructor(
+    private readonly endpoint: string,
+    private readonly importSignal: AbortSignal,
+    private readonly timeoutMs: number,
+  ) {
+    this.timer = setTimeout(() => {
+      this.timedOut = true;
+      this.stop(new Error(`no complete answer within ${timeoutMs} ms`));
+    }, timeoutMs);
+    this.timer.unref();
+    importSignal.addEventListener("abort", this.onImportAbort, { once: true });
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  attach(response: IncomingMessage): void {
+    this.response = response;
+    if (this.controller.signal.aborted) response.destroy();
+  }
+
+  /** The next piece of the body; a failure of the transfer becomes a RemoteReadError. */
+  async next(pieces: AsyncIterator<Buffer>): Promise<IteratorResult<Buffer>> {
+    try {
+      return await pieces.next();
+    } catch (error) {
+      throw this.failure(error);
+    }
+  }
+
+  /** Lets go: stops the timer and destroys a response not read to its end. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    clearTimeout(this.timer);
+    this.importSignal.removeEventListener("abort", this.onImportAbort);
+    const response = this.response;
+    if (response && !response.complete) response.destroy();
+  }
+
+  /** What a failed transfer should throw: the import's stop reason, a timeout, or the network error. */
+  failure(error: unknown): unknown {
+    if (this.importSignal.aborted) return this.importSignal.reason;
+    if (error instanceof SourceAuthError) return error;
+    if (this.timedOut)
+      return new RemoteReadError(0, this.endpoint, `no complete answer within ${this.timeoutMs} ms`);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code ?? "";
+    if (TLS_VERIFY_CODES.has(code)) {
+      return new SourceAuthError(
+        "auth.ca_file",
+        `the certificate of ${this.endpoint} was not accepted (${describe(error)}); give the CA that signed it, or set insecure_skip_verify`,
+      );
+    }
+    if (code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN") {
+      return new SourceAuthError("auth.headers", `a header cannot be sent: ${describe(error)}`);
+    }
+    return new RemoteReadError(0, this.endpoint, describe(error));
+  }
+
+  private stop(reason: Error): void {
+    this.controller.abort(reason);
+    this.response?.destroy();
+  }
+
+  private readonly onImportAbort = () => this.stop(new Error("import stopped"));
+}
+
+async function readErrorBody(response: IncomingMessage): Promise<string> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const piece of response as AsyncIterable<Buffer>) {
+      parts.push(piece);
+      total += piece.length;
+      if (total >= ERROR_BODY_BYTES) break;
+    }
+  } catch {
+    // The status says enough.
+  }
+  return Buffer.concat(parts).toString("utf8").trim().slice(0, 500);
 }
 
 function describe(error: unknown): string {

@@ -36,8 +36,8 @@ export const importPlugin: GatewayPluginFactory = async (core) => {
     events,
     query: core.queryUrl ? new QueryClient(core.queryUrl, core.tenantHeader) : undefined,
   });
-  const endpointOf = async (clusterId: string, name: string) =>
-    (await targets.get(clusterId, name))?.endpoint ?? "";
+  const sourceOf = async (clusterId: string, name: string) =>
+    (await targets.get(clusterId, name)) ?? { endpoint: "" };
 
   return {
     name: "import",
@@ -46,7 +46,7 @@ export const importPlugin: GatewayPluginFactory = async (core) => {
       router.service(ImportService, service);
     },
     async agentConnected(session, reports) {
-      await controller.reconcile(session, reports, (r) => endpointOf(r.clusterId, r.target));
+      await controller.reconcile(session, reports, (r) => sourceOf(r.clusterId, r.target));
     },
     async agentEvent(session, body) {
       const progress = anyUnpack(body, ImportProgressSchema);

@@ -5,15 +5,16 @@ import { managementAction } from "../command-context";
 import { httpUrlFlag } from "../flag-values";
 import { jsonDocument } from "../output/json";
 import { formatTargetTable } from "../output/target-table";
+import { type AuthFlags, addAuthOptions, applyAuthFlags, hasAuthFlags } from "./targets-auth";
 
-interface Flags {
+interface Flags extends AuthFlags {
   cluster: string;
   name: string;
   endpoint: string;
 }
 
 export function registerTargetsAdd(targets: Command, deps: CliDeps): void {
-  targets
+  const add = targets
     .command("add")
     .description("register a Prometheus server of a cluster as an import target")
     .requiredOption("--cluster <id>", "cluster the Prometheus server runs in")
@@ -21,15 +22,20 @@ export function registerTargetsAdd(targets: Command, deps: CliDeps): void {
     .requiredOption(
       "--endpoint <url>",
       "remote-read URL, e.g. http://prometheus-operated.monitoring:9090/api/v1/read",
-    )
-    .action(
-      managementAction<Flags>(deps, async (ctx, flags) => {
-        const response = await ctx.client.addTarget(
-          { clusterId: flags.cluster, name: flags.name, endpoint: httpUrlFlag("--endpoint", flags.endpoint) },
-          ctx.call,
-        );
-        if (ctx.output === "json") return ctx.print(jsonDocument(AddTargetResponseSchema, response));
-        ctx.print(formatTargetTable(response.target ? [response.target] : []));
-      }),
     );
+  addAuthOptions(add).action(
+    managementAction<Flags>(deps, async (ctx, flags) => {
+      const response = await ctx.client.addTarget(
+        {
+          clusterId: flags.cluster,
+          name: flags.name,
+          endpoint: httpUrlFlag("--endpoint", flags.endpoint),
+          ...(hasAuthFlags(flags) && { auth: applyAuthFlags(flags) }),
+        },
+        ctx.call,
+      );
+      if (ctx.output === "json") return ctx.print(jsonDocument(AddTargetResponseSchema, response));
+      ctx.print(formatTargetTable(response.target ? [response.target] : []));
+    }),
+  );
 }
