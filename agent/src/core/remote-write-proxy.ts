@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { PushOutcome, type PushResponse, RejectReason } from "@ferry/api";
 import { countWriteRequest, uncompressBlock } from "@ferry/prompb";
 import type { Logger } from "pino";
+import type { AgentMetrics } from "./agent-metrics";
 import type { PushClient } from "./push-client";
 
 export interface RemoteWriteProxyOptions {
@@ -10,6 +11,7 @@ export interface RemoteWriteProxyOptions {
   port: number;
   push: PushClient;
   logger: Logger;
+  metrics?: AgentMetrics;
   /** Largest compressed body accepted. */
   maxBodyBytes?: number;
   /** Largest decompressed WriteRequest accepted (snappy bombs). */
@@ -78,7 +80,16 @@ export class RemoteWriteProxy {
     }
     const encoding = req.headers["content-encoding"];
     if (encoding !== undefined && encoding !== "snappy") {
-      res.writeHead(415).end(`unsupported content-encoding ${encoding}; remote write 1.0 uses snappy\n`);
+      res
+        .writeHead(415)
+        .end(
+          `unsupported content-encoding ${JSON.stringify(encoding.slice(0, 100))}; remote write uses snappy\n`,
+        );
+      return;
+    }
+    const unsupported = unsupportedContentType(req.headers["content-type"]);
+    if (unsupported) {
+      res.writeHead(415).end(`${unsupported}\n`);
       return;
     }
     const body = await readBody(req, this.maxBodyBytes);
@@ -103,6 +114,7 @@ export class RemoteWriteProxy {
         deadlineMs: Date.now() + this.pushTimeoutMs,
       });
     } catch (error) {
+      this.options.metrics?.remoteWritten("unavailable", 0);
       res.writeHead(503).end(`gateway unavailable: ${(error as Error).message}\n`);
       return;
     }
@@ -110,18 +122,39 @@ export class RemoteWriteProxy {
     switch (answer.outcome) {
       case PushOutcome.ACCEPTED:
         this.stats.samplesAccepted += total;
+        this.options.metrics?.remoteWritten("accepted", total);
         res.writeHead(204).end();
         return;
       case PushOutcome.TOO_LARGE:
+        this.options.metrics?.remoteWritten("too_large", total);
         res.writeHead(413).end(`${answer.message}\n`);
         return;
       default:
         this.stats.samplesRejected += total;
+        this.options.metrics?.remoteWritten("rejected", total);
         res
           .writeHead(Math.max(answer.sinkStatus, 400))
           .end(`rejected by the sink (${RejectReason[answer.reason] ?? "unknown"}): ${answer.message}\n`);
     }
   }
+}
+
+/**
+ * Why the body's type is not one this proxy forwards, or undefined. Remote write 1.0 is
+ * `application/x-protobuf` (an absent type is taken as that); 2.0 adds `proto=io.prometheus.write.v2.Request`,
+ * which the sink behind the gateway may not take, and the spec says to answer 415 so Prometheus falls back.
+ */
+function unsupportedContentType(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined;
+  const [type = "", ...params] = header.split(";").map((p) => p.trim());
+  if (type.toLowerCase() !== "application/x-protobuf") {
+    return `unsupported content-type ${JSON.stringify(header.slice(0, 100))}; remote write uses application/x-protobuf`;
+  }
+  const proto = params.find((p) => p.toLowerCase().startsWith("proto="))?.slice("proto=".length);
+  if (proto !== undefined && proto !== "prometheus.WriteRequest") {
+    return `unsupported remote-write message ${JSON.stringify(proto.slice(0, 100))}; only prometheus.WriteRequest (remote write 1.0) is forwarded`;
+  }
+  return undefined;
 }
 
 async function readBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {

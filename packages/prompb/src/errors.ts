@@ -21,8 +21,13 @@ export class CrcMismatchError extends PrompbError {
   constructor(
     readonly expected: number,
     readonly actual: number,
+    /** 0-based index of the frame in the stream, when known. */
+    readonly frame?: number,
   ) {
-    super(`frame checksum mismatch: header says 0x${hex32(expected)}, data has 0x${hex32(actual)}`);
+    super(
+      `streamed remote-read frame${frame === undefined ? "" : ` ${frame}`} is corrupt: checksum mismatch, ` +
+        `header says 0x${hex32(expected)}, data has 0x${hex32(actual)}`,
+    );
   }
 }
 

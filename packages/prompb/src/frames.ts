@@ -161,7 +161,9 @@ export class FrameReader {
     const actual = crc32c(buf, start, stop);
     if (actual !== expected) {
       const text = errorText(buf, off, stop);
-      throw text === undefined ? new CrcMismatchError(expected, actual) : new StreamAbortedError(text);
+      throw text === undefined
+        ? new CrcMismatchError(expected, actual, this.framesRead)
+        : new StreamAbortedError(text);
     }
     this.framesRead++;
     this.onFrame(buf.subarray(start, stop));

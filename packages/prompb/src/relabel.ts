@@ -97,7 +97,7 @@ export class SeriesRelabeler {
         const t = r.uvarint();
         if (t === NAME_TAG || t === VALUE_TAG) {
           const e = r.lengthDelimited();
-          const text = decoder.decode(body.subarray(r.pos, e));
+          const text = decodeLabelText(body.subarray(r.pos, e));
           r.pos = e;
           if (t === NAME_TAG) name = text;
           else value = text;
@@ -109,6 +109,14 @@ export class SeriesRelabeler {
       labels.push([name, value]);
     }
     return labels;
+  }
+}
+
+function decodeLabelText(bytes: Uint8Array): string {
+  try {
+    return decoder.decode(bytes);
+  } catch (err) {
+    throw new MalformedError("label is not valid UTF-8", { cause: err });
   }
 }
 
