@@ -3,10 +3,16 @@ import type { Logger } from "pino";
 export interface AgentOptions {
   /** Gateway base URL, e.g. http://127.0.0.1:7443; several, comma-separated, for failover. */
   gatewayUrl: string;
+  /** PEM file of the CA (or self-signed certificate) an https:// gateway's certificate must chain to. */
+  gatewayCa?: string;
+  /** "sha256:<hex>" (several comma-separated): accept exactly this gateway certificate, whatever signed it. */
+  gatewayCaPin?: string;
   /** This cluster's id; it becomes the sink tenant. */
   clusterId: string;
-  /** Where the agent keeps its state. */
+  /** Where the agent keeps its state: its credential, once enrolled. */
   dataDir?: string;
+  /** `ferry tokens create`'s token, traded for the agent's credential on first contact. */
+  bootstrapToken?: string;
   /** HOST:PORT on which the cluster's Prometheus can remote_write live data (path /api/v1/write). */
   remoteWriteListen?: string;
   /**
@@ -16,6 +22,8 @@ export interface AgentOptions {
   kubeconfig?: string;
   /** Discover only in this namespace (for an agent whose RBAC covers one namespace). */
   discoveryNamespace?: string;
+  /** HOST:PORT of an HTTP/1.1 listener serving Prometheus metrics at /metrics; none when unset. */
+  metricsListen?: string;
   logger?: Logger;
   /** Tuning of the import engine; defaults suit most sources. */
   import?: ImportTuning;
@@ -37,6 +45,8 @@ export interface ImportTuning {
 export interface RunningAgent {
   /** URL of the live remote-write endpoint, when remoteWriteListen was given. */
   readonly remoteWriteUrl: string | undefined;
+  /** http://HOST:PORT/metrics when metricsListen was given. */
+  readonly metricsUrl?: string;
   /** Resolves once the first session with the gateway is established. */
   ready(): Promise<void>;
   close(): Promise<void>;

@@ -1,10 +1,14 @@
+import { MetricsServer } from "@ferry/metrics-http";
 import pino, { type Logger } from "pino";
 import type { AgentOptions, ImportTuning, RunningAgent } from "./agent-options";
 import { AgentOptionError, parseHostPort, requireHttpUrl } from "./compile-options";
+import { AgentMetrics } from "./core/agent-metrics";
+import { CredentialFileError } from "./core/credential-file";
+import { Enrollment } from "./core/enrollment";
 import { GatewayLink } from "./core/gateway-link";
 import { LinkState } from "./core/link-state";
 import type { AgentCore, AgentPlugin } from "./core/plugin";
-import { PushClient } from "./core/push-client";
+import { PUSH_RETRY_BACKOFF, PushClient } from "./core/push-client";
 import { RemoteWriteProxy } from "./core/remote-write-proxy";
 import { importPlugin } from "./plugins/import";
 import { DEFAULT_IMPORT_RUN, type ImportRunOptions } from "./plugins/import/import-run";
@@ -21,22 +25,40 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const listen = options.remoteWriteListen
     ? parseHostPort("remote-write-listen", options.remoteWriteListen)
     : undefined;
+  const metricsListen = options.metricsListen
+    ? parseHostPort("metrics-listen", options.metricsListen)
+    : undefined;
   const logger = options.logger ?? pino({ name: "ferry-agent" }, pino.destination(2));
 
   const discovery = await kubeDiscovery(options, logger);
+  const enrollment = new Enrollment({
+    clusterId: options.clusterId,
+    agentVersion: AGENT_VERSION,
+    bootstrapToken: options.bootstrapToken,
+    dataDir: options.dataDir,
+    logger,
+  });
+  await enrollment.load().catch((error: unknown) => {
+    throw error instanceof CredentialFileError ? new AgentOptionError("data-dir", error.message) : error;
+  });
 
   const link = new GatewayLink({
     gatewayUrls,
     clusterId: options.clusterId,
     agentVersion: AGENT_VERSION,
+    enrollment,
     logger,
+    trust: { caFile: options.gatewayCa, caPin: options.gatewayCaPin },
   });
-  const push = new PushClient(link, logger);
+  const metrics = new AgentMetrics(options.clusterId, AGENT_VERSION);
+  metrics.trackLink(link);
+  const push = new PushClient(link, logger, PUSH_RETRY_BACKOFF, metrics);
   const core: AgentCore = {
     clusterId: options.clusterId,
     dataDir: options.dataDir,
     logger,
     push,
+    metrics,
     sendEvent: (body) => link.sendEvent(body),
   };
   const plugins: AgentPlugin[] = [importPlugin({ discovery, run: importRunOptions(options.import) })(core)];
@@ -45,9 +67,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   let proxy: RemoteWriteProxy | undefined;
   let remoteWriteUrl: string | undefined;
   if (listen) {
-    proxy = new RemoteWriteProxy({ ...listen, push, logger });
+    proxy = new RemoteWriteProxy({ ...listen, push, logger, metrics });
     remoteWriteUrl = await proxy.listen();
     logger.info({ url: remoteWriteUrl }, "accepting live remote write");
+  }
+  const metricsServer = metricsListen ? new MetricsServer(metrics.registry) : undefined;
+  let metricsUrl: string | undefined;
+  if (metricsServer && metricsListen) {
+    metricsUrl = await metricsServer.listen(metricsListen.host, metricsListen.port).catch(async (error) => {
+      await proxy?.close();
+      throw new AgentOptionError("metrics-listen", (error as Error).message);
+    });
+    logger.info({ metrics: metricsUrl }, "serving metrics");
   }
   link.start();
 
@@ -62,9 +93,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   return {
     remoteWriteUrl,
+    metricsUrl,
     ready: () => ready,
     async close() {
       await proxy?.close();
+      await metricsServer?.close();
       for (const plugin of plugins) await plugin.close();
       await link.close();
     },

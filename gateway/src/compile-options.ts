@@ -1,5 +1,10 @@
+import { isIP } from "node:net";
+import { hostname } from "node:os";
+import { join } from "node:path";
 import pino, { type Logger } from "pino";
-import type { GatewayOptions } from "./gateway-options";
+import { DEFAULT_MAX_PUSH_BYTES } from "./core/push-limiter";
+import type { TlsSource } from "./core/tls-material";
+import type { GatewayOptions, GatewayTlsOptions } from "./gateway-options";
 
 export interface CompiledGatewayOptions {
   host: string;
@@ -13,6 +18,10 @@ export interface CompiledGatewayOptions {
   etcdEndpoints: string[];
   etcdPrefix: string;
   leaderLeaseSeconds: number;
+  maxPushBytesPerSecond: number;
+  maxPushBytes: number;
+  /** Where the served certificate comes from; undefined for plain h2c. */
+  tls: TlsSource | undefined;
   logger: Logger;
 }
 
@@ -68,7 +77,21 @@ export function compileGatewayOptions(options: GatewayOptions): CompiledGatewayO
   if (!Number.isInteger(leaderLeaseSeconds) || leaderLeaseSeconds < 2) {
     throw new GatewayOptionError("leader-lease", "must be a whole number of seconds, at least 2");
   }
+  const maxPushBytesPerSecond = options.maxPushBytesPerSecond ?? 0;
+  if (!Number.isSafeInteger(maxPushBytesPerSecond) || maxPushBytesPerSecond < 0) {
+    throw new GatewayOptionError(
+      "max-push-bytes-per-second",
+      "must be a whole number of bytes, 0 for no limit",
+    );
+  }
+  const maxPushBytes = options.maxPushBytes ?? DEFAULT_MAX_PUSH_BYTES;
+  if (!Number.isSafeInteger(maxPushBytes) || maxPushBytes < 1024) {
+    throw new GatewayOptionError("max-push-bytes", "must be a whole number of bytes, at least 1024");
+  }
   return {
+    maxPushBytesPerSecond,
+    maxPushBytes,
+    tls: compileTls(options.tls, options.dataDir),
     metricsListen: options.metricsListen ? parseListen("metrics-listen", options.metricsListen) : undefined,
     store,
     etcdEndpoints,
@@ -82,4 +105,31 @@ export function compileGatewayOptions(options: GatewayOptions): CompiledGatewayO
     queryUrl: options.queryUrl ? requireHttpUrl("query-url", options.queryUrl) : undefined,
     logger: options.logger ?? pino({ name: "ferry-gateway" }, pino.destination(2)),
   };
+}
+
+const DNS_NAME = /^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/i;
+
+function compileTls(tls: GatewayTlsOptions | undefined, dataDir: string): TlsSource | undefined {
+  if (tls === undefined) return undefined;
+  if ("certFile" in tls) {
+    if (!tls.certFile) throw new GatewayOptionError("tls-cert", "is required with --tls-key");
+    if (!tls.keyFile) throw new GatewayOptionError("tls-key", "is required with --tls-cert");
+    return { kind: "files", certFile: tls.certFile, keyFile: tls.keyFile };
+  }
+  if (!dataDir) {
+    throw new GatewayOptionError(
+      "data-dir",
+      "is required to keep the self-signed certificate (or give --tls-cert and --tls-key)",
+    );
+  }
+  const extra = tls.subjectAltNames ?? [];
+  for (const name of extra) {
+    if (isIP(name) === 0 && (name.length > 253 || !DNS_NAME.test(name))) {
+      throw new GatewayOptionError("tls-san", `"${name}" is neither a DNS name nor an IP address`);
+    }
+  }
+  // The hostname is best effort: a container's may be no DNS name at all.
+  const host = hostname();
+  const names = ["localhost", "127.0.0.1", "::1", ...(DNS_NAME.test(host) ? [host] : []), ...extra];
+  return { kind: "self-signed", dir: join(dataDir, "tls"), names: [...new Set(names)] };
 }

@@ -1,13 +1,16 @@
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { Etcd3 } from "etcd3";
 import { type CompiledGatewayOptions, compileGatewayOptions } from "./compile-options";
+import { AdminToken } from "./core/admin-token";
 import { ClusterRegistry } from "./core/cluster-registry";
+import { MAX_REQUEST_BYTES } from "./core/connection-limits";
 import { EtcdStore } from "./core/etcd-store";
 import { FileStore } from "./core/file-store";
 import { MetricsServer } from "./core/gateway-metrics";
 import { GatewayServer } from "./core/gateway-server";
 import { Leadership } from "./core/leadership";
 import type { Store } from "./core/store";
+import { loadTlsMaterial } from "./core/tls-material";
 import type { GatewayOptions, RunningGateway } from "./gateway-options";
 import { importPlugin } from "./plugins/import";
 
@@ -18,7 +21,15 @@ import { importPlugin } from "./plugins/import";
  */
 export async function startGateway(options: GatewayOptions): Promise<RunningGateway> {
   const config = compileGatewayOptions(options);
+  const tls = config.tls ? await loadTlsMaterial(config.tls, config.logger) : undefined;
   const backend = await openStore(config);
+  const admin = await AdminToken.setUp(backend.store, {
+    file: options.adminTokenFile ? resolve(options.adminTokenFile) : undefined,
+    logger: config.logger,
+  }).catch(async (error: unknown) => {
+    await backend.close();
+    throw error;
+  });
   const server = await GatewayServer.create({
     store: backend.store,
     clusters: await ClusterRegistry.load(backend.store),
@@ -29,15 +40,26 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     plugins: [importPlugin],
     heartbeatIntervalMs: 10_000,
     sinkTimeoutMs: 60_000,
-    readMaxBytes: 64 * 1024 * 1024,
+    readMaxBytes: MAX_REQUEST_BYTES,
+    maxPushBytes: config.maxPushBytes,
+    maxPushBytesPerSecond: config.maxPushBytesPerSecond,
+    adminToken: admin.admin,
+    tls: tls && { cert: tls.cert, key: tls.key },
   });
   const address = await server.listen(config.host, config.port);
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
-  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
-  config.logger.info(
-    { url, sink: config.remoteWriteUrl },
-    "gateway listening (h2c, plain text: local use only)",
-  );
+  const url = `${tls ? "https" : "http"}://${host === "0.0.0.0" ? "127.0.0.1" : host}:${address.port}`;
+  if (tls) {
+    config.logger.info(
+      { url, sink: config.remoteWriteUrl, fingerprint: tls.fingerprint },
+      "gateway listening (TLS)",
+    );
+  } else {
+    config.logger.info(
+      { url, sink: config.remoteWriteUrl },
+      "gateway listening (h2c, plain text: local use only)",
+    );
+  }
   const metricsServer = config.metricsListen ? new MetricsServer(server.metrics.registry) : undefined;
   const metricsUrl =
     metricsServer && config.metricsListen
@@ -63,7 +85,16 @@ export async function startGateway(options: GatewayOptions): Promise<RunningGate
     });
   });
   failed.catch(() => undefined);
-  return { url, port: address.port, metricsUrl, close, failed };
+  return {
+    url,
+    fingerprint: tls?.fingerprint,
+    port: address.port,
+    metricsUrl,
+    adminToken: admin.token,
+    adminTokenCreated: admin.created,
+    close,
+    failed,
+  };
 }
 
 interface StoreBackend {

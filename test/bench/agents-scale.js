@@ -16,6 +16,12 @@ const { memoryOf, cpuSecondsOf } = require("./process-stats");
 
 const AGENTS_PER_CONNECTION = 50;
 
+/** Sends `authorization: Bearer <token>` on every call. */
+const bearer = (token) => (next) => (req) => {
+  req.header.set("authorization", `Bearer ${token}`);
+  return next(req);
+};
+
 /** One simulated agent: hello, then answers Discover with one target and heartbeats with heartbeats. */
 function simulateAgent(client, clusterId, signal) {
   const outbox = new AsyncQueue();
@@ -74,19 +80,41 @@ async function runAgentsScale({ agents, rounds = 5 }) {
   const sims = [];
   try {
     const baseline = memoryOf(gateway.pid);
-    const connectStart = process.hrtime.bigint();
+    const adminTransport = createGrpcTransport({
+      baseUrl: gateway.url,
+      interceptors: [bearer(gateway.adminToken)],
+    });
+    // Every agent enrolls with the same bootstrap token, all at once, as a fleet rollout would.
+    const { secret } = await createClient(api.AdminService, adminTransport).createBootstrapToken({});
+    const enrollStart = process.hrtime.bigint();
+    const clusterIds = [];
     for (let i = 0; i < agents; i++) {
       if (i % AGENTS_PER_CONNECTION === 0) managers.push(new Http2SessionManager(gateway.url));
-      const client = createClient(
-        api.AgentLink,
-        createGrpcTransport({ baseUrl: gateway.url, sessionManager: managers[managers.length - 1] }),
-      );
-      sims.push(simulateAgent(client, `sim-${String(i).padStart(4, "0")}`, abort.signal));
+      clusterIds.push(`sim-${String(i).padStart(4, "0")}`);
+    }
+    const transportOf = (i, interceptors = []) =>
+      createGrpcTransport({
+        baseUrl: gateway.url,
+        sessionManager: managers[Math.floor(i / AGENTS_PER_CONNECTION)],
+        interceptors,
+      });
+    const credentials = await Promise.all(
+      clusterIds.map(async (clusterId, i) => {
+        const enroll = createClient(api.AgentLink, transportOf(i));
+        return (await enroll.enroll({ bootstrapToken: secret, clusterId, agentVersion: "bench" })).credential;
+      }),
+    );
+    const enrollSeconds = Number(process.hrtime.bigint() - enrollStart) / 1e9;
+
+    const connectStart = process.hrtime.bigint();
+    for (let i = 0; i < agents; i++) {
+      const client = createClient(api.AgentLink, transportOf(i, [bearer(credentials[i])]));
+      sims.push(simulateAgent(client, clusterIds[i], abort.signal));
     }
     await Promise.all(sims.map((s) => s.ready));
     const connectSeconds = Number(process.hrtime.bigint() - connectStart) / 1e9;
 
-    const management = createClient(api.ImportService, createGrpcTransport({ baseUrl: gateway.url }));
+    const management = createClient(api.ImportService, adminTransport);
     const { clusters } = await management.listClusters({});
     const connected = clusters.filter((c) => c.connected).length;
     const cpuBefore = cpuSecondsOf(gateway.pid);
@@ -107,6 +135,7 @@ async function runAgentsScale({ agents, rounds = 5 }) {
       agents,
       connected,
       connections: managers.length,
+      enrollSeconds,
       connectSeconds,
       discover: {
         rounds,
@@ -134,7 +163,7 @@ async function runAgentsScale({ agents, rounds = 5 }) {
 function formatAgentsScale(r) {
   const mb = (b) => `${(b / 1048576).toFixed(0)} MB`;
   return [
-    `agents: ${r.connected}/${r.agents} connected over ${r.connections} HTTP/2 connections in ${r.connectSeconds.toFixed(2)} s`,
+    `agents: ${r.agents} enrolled with one bootstrap token in ${r.enrollSeconds.toFixed(2)} s; ${r.connected}/${r.agents} connected over ${r.connections} HTTP/2 connections in ${r.connectSeconds.toFixed(2)} s`,
     `broadcast Discover: median ${r.discover.medianMs.toFixed(0)} ms, max ${r.discover.maxMs.toFixed(0)} ms over ${r.discover.rounds} rounds (${r.discover.entries} entries, ${r.discover.errors} errors), gateway CPU ${r.discover.gatewayCpuSecondsPerRound.toFixed(2)} s a round`,
     `gateway RSS: ${mb(r.gateway.rssBytes)} now, ${mb(r.gateway.peakRssBytes)} peak (${mb(r.gateway.baselineRssBytes)} before agents)`,
   ].join("\n");

@@ -1,6 +1,7 @@
 // The gateway and the agent as separate `ferry` processes (as deployed), so each one's CPU time and
 // peak RSS can be read from /proc; and the management CLI, run the way an operator would.
 const { spawn } = require("node:child_process");
+const { readFileSync } = require("node:fs");
 const { join } = require("node:path");
 const { setTimeout: sleep } = require("node:timers/promises");
 const { spawnManaged } = require("@ferry/local-prometheus");
@@ -24,18 +25,28 @@ async function waitForLog(proc, pattern, what, timeoutMs = 20_000) {
 
 // `nodeArgs` go before the script: Node 20 refuses --cpu-prof in NODE_OPTIONS.
 
-/** `ferry gateway` on a free port; resolves with its URL once it listens. */
+/** Admin token of each gateway started here, by URL: ferryCli sends it as FERRY_TOKEN. */
+const adminTokens = new Map();
+
+/** `ferry gateway` on a free port; resolves with its URL and admin token once it listens. */
 async function startGateway({ dataDir, remoteWriteUrl, queryUrl, nodeArgs = [] }) {
+  const adminTokenFile = join(dataDir, "admin-token");
   const args = [...nodeArgs, FERRY, "gateway", "--listen", "127.0.0.1:0", "--data-dir", dataDir];
   args.push("--remote-write-url", remoteWriteUrl, "--query-url", queryUrl);
+  // h2c, as the yardsticks were measured; TLS costs are not what these benches look at.
+  args.push("--plaintext");
+  args.push("--admin-token-file", adminTokenFile);
   const proc = spawnManaged({ command: process.execPath, args, env: ferryEnv() });
   // pino logs the bound address as a JSON line on stderr.
   const [, url] = await waitForLog(proc, /"url":"(http:\/\/[^"]+)"/, "ferry gateway");
-  return { url, pid: proc.pid, proc };
+  const adminToken = readFileSync(adminTokenFile, "utf8").trim();
+  adminTokens.set(url, adminToken);
+  return { url, pid: proc.pid, proc, adminToken };
 }
 
 /** `ferry agent` dialing `gatewayUrl`; resolves once the gateway lists its cluster as connected. */
 async function startAgent({ gatewayUrl, cluster, dataDir, nodeArgs = [] }) {
+  const { secret } = await ferryJson(gatewayUrl, ["tokens", "create", "--cluster", cluster]);
   const args = [
     ...nodeArgs,
     FERRY,
@@ -46,6 +57,8 @@ async function startAgent({ gatewayUrl, cluster, dataDir, nodeArgs = [] }) {
     cluster,
     "--data-dir",
     dataDir,
+    "--bootstrap-token",
+    secret,
   ];
   const proc = spawnManaged({ command: process.execPath, args, env: ferryEnv() });
   const deadline = Date.now() + 20_000;
@@ -72,7 +85,7 @@ process.on("exit", () => {
 function ferryCli(server, args, onStdout) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [FERRY, "--server", server, ...args], {
-      env: ferryEnv(),
+      env: { ...ferryEnv(), FERRY_TOKEN: adminTokens.get(server) ?? "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
     clis.add(child);

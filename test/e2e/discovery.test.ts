@@ -140,8 +140,13 @@ const CLUSTERS: Record<string, FakeClusterSpec> = {
  * The agents run as `ferry agent` processes of the built CLI: @kubernetes/client-node 1.x is an
  * ES module, which Node loads but jest's module loader does not. `npm test` builds first.
  */
-function startAgentProcess(gatewayUrl: string, clusterId: string, kubeconfig: string) {
-  const env = { ...process.env };
+function startAgentProcess(
+  gatewayUrl: string,
+  clusterId: string,
+  kubeconfig: string,
+  bootstrapToken: string,
+) {
+  const env: NodeJS.ProcessEnv = { ...process.env, FERRY_BOOTSTRAP_TOKEN: bootstrapToken };
   delete env.KUBERNETES_SERVICE_HOST;
   const child = spawn(
     process.execPath,
@@ -176,7 +181,8 @@ describe("Kubernetes discovery across clusters", () => {
       const fake = await startFakeKubeApi(spec);
       fakes.set(clusterId, fake);
       const kubeconfig = await fake.writeKubeconfig(dir, clusterId);
-      agents.set(clusterId, startAgentProcess(stack.gateway.url, clusterId, kubeconfig));
+      const token = await stack.bootstrapToken(clusterId);
+      agents.set(clusterId, startAgentProcess(stack.gateway.url, clusterId, kubeconfig, token));
     }
     // An agent that connected once and is gone now.
     const offline = await stack.startAgent("offline");
@@ -330,6 +336,8 @@ describe("Kubernetes discovery across clusters", () => {
           FERRY,
           "--server",
           stack.gateway.url,
+          "--token",
+          stack.gateway.adminToken ?? "",
           "discover",
           "--cluster",
           "alpha",

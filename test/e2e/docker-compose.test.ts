@@ -41,4 +41,19 @@ describe("docker-compose.yml", () => {
     );
     expect(services.cortex?.command).toContain("-auth.enabled=true");
   });
+
+  it("enrolls the agent: admin token file on a shared volume, a bootstrap token, a kept credential", () => {
+    const gateway = services.gateway?.command?.join(" ") ?? "";
+    const agent = services.agent?.command?.join(" ") ?? "";
+    const file = /--admin-token-file (\S+)/.exec(gateway)?.[1] ?? "";
+    expect(file).not.toBe("");
+    expect(agent).toContain(`cat ${file}`);
+    expect(agent).toMatch(/ferry --server http:\/\/gateway:7443 tokens create --cluster demo -o json/);
+    expect(agent).toMatch(/FERRY_BOOTSTRAP_TOKEN=/);
+    const dataDir = /ferry agent .*--data-dir (\S+)/.exec(agent)?.[1] ?? "";
+    expect(agent).toContain(`${dataDir}/credential.json`);
+    const secrets = (name: string) => (services[name] as { volumes?: string[] }).volumes ?? [];
+    expect(secrets("gateway").some((v) => file.startsWith(v.split(":")[1] ?? "?"))).toBe(true);
+    expect(secrets("agent").some((v) => file.startsWith(v.split(":")[1] ?? "?"))).toBe(true);
+  });
 });

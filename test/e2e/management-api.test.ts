@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createConnectTransport, createGrpcWebTransport } from "@connectrpc/connect-node";
 import {
   ImportService,
@@ -13,7 +13,7 @@ import {
   ListTargetsResponseSchema,
 } from "@ferry/api";
 import * as grpc from "@grpc/grpc-js";
-import { type FerryStack, startFerryStack } from "../support/ferry-stack";
+import { bearer, type FerryStack, startFerryStack } from "../support/ferry-stack";
 
 describe("management API on a running gateway", () => {
   let stack: FerryStack;
@@ -29,6 +29,7 @@ describe("management API on a running gateway", () => {
     });
   });
   afterAll(() => stack?.close());
+  const adminToken = () => stack.gateway.adminToken ?? "";
 
   it("answers ListTargets to a @grpc/grpc-js client", async () => {
     const Client = grpc.makeGenericClientConstructor(
@@ -46,19 +47,28 @@ describe("management API on a running gateway", () => {
       "ImportService",
     );
     const client = new Client(new URL(stack.gateway.url).host, grpc.credentials.createInsecure());
-    try {
-      const response = await new Promise<ListTargetsResponse>((resolve, reject) => {
+    const listTargets = (metadata: grpc.Metadata) =>
+      new Promise<ListTargetsResponse>((resolve, reject) => {
         const call = client.ListTargets as unknown as (
           req: ListTargetsRequest,
+          metadata: grpc.Metadata,
           cb: (err: grpc.ServiceError | null, res: ListTargetsResponse) => void,
         ) => void;
-        call.call(client, create(ListTargetsRequestSchema, { clusterId: "edge-1" }), (err, res) =>
+        call.call(client, create(ListTargetsRequestSchema, { clusterId: "edge-1" }), metadata, (err, res) =>
           err ? reject(err) : resolve(res),
         );
       });
+    try {
+      const metadata = new grpc.Metadata();
+      metadata.set("authorization", `Bearer ${adminToken()}`);
+      const response = await listTargets(metadata);
       expect(response.targets.map((t) => `${t.clusterId}/${t.name} ${t.endpoint}`)).toEqual([
         "edge-1/k8s http://prometheus:9090/api/v1/read",
       ]);
+      const refused = await listTargets(new grpc.Metadata()).catch((e: grpc.ServiceError) => e);
+      // connect-node percent-encodes the ':' of grpc-message, which grpc-js leaves as is.
+      expect((refused as grpc.ServiceError).code).toBe(grpc.status.UNAUTHENTICATED);
+      expect((refused as grpc.ServiceError).details).toMatch(/missing `Bearer <admin token>`/);
     } finally {
       client.close();
     }
@@ -68,12 +78,19 @@ describe("management API on a running gateway", () => {
     ["Connect", createConnectTransport],
     ["gRPC-Web", createGrpcWebTransport],
   ])("answers ListTargets to a %s client", async (_name, makeTransport) => {
-    const client = createClient(
-      ImportService,
-      makeTransport({ baseUrl: stack.gateway.url, httpVersion: "2" }),
-    );
-    const response = await client.listTargets({});
+    const client = (interceptors: Interceptor[]) =>
+      createClient(
+        ImportService,
+        makeTransport({ baseUrl: stack.gateway.url, httpVersion: "2", interceptors }),
+      );
+    const response = await client([bearer(adminToken())]).listTargets({});
     expect(response.targets.map((t) => t.name)).toEqual(["k8s"]);
+    for (const interceptors of [[], [bearer("not-the-admin-token")]]) {
+      const error = await client(interceptors)
+        .listTargets({})
+        .catch((e: unknown) => ConnectError.from(e));
+      expect(error instanceof ConnectError && Code[error.code]).toBe("Unauthenticated");
+    }
   });
 
   it.each(["grpc", "connect"])("answers buf curl --protocol %s, as the README shows", async (protocol) => {
@@ -87,6 +104,8 @@ describe("management API on a running gateway", () => {
         "--http2-prior-knowledge",
         "--protocol",
         protocol,
+        "-H",
+        `Authorization: Bearer ${adminToken()}`,
         `${stack.gateway.url}/ferry.v1.ImportService/ListTargets`,
         "-d",
         '{"clusterId":"edge-1"}',
@@ -95,6 +114,27 @@ describe("management API on a running gateway", () => {
     );
     const body = JSON.parse(stdout) as { targets: Array<{ clusterId: string; name: string }> };
     expect(body.targets.map((t) => `${t.clusterId}/${t.name}`)).toEqual(["edge-1/k8s"]);
+  });
+
+  it("refuses buf curl without the admin token", async () => {
+    const root = join(__dirname, "../..");
+    const failure = await promisify(execFile)(
+      join(root, "node_modules/.bin/buf"),
+      [
+        "curl",
+        "--schema",
+        "proto",
+        "--http2-prior-knowledge",
+        `${stack.gateway.url}/ferry.v1.ImportService/ListTargets`,
+        "-d",
+        "{}",
+      ],
+      { cwd: root, timeout: 30_000 },
+    ).then(
+      () => undefined,
+      (e: { stderr: string }) => e.stderr,
+    );
+    expect(failure).toMatch(/"code": "unauthenticated"/);
   });
 
   const start = timestampFromMs(Date.parse("2026-01-02T00:00:00Z"));

@@ -1,7 +1,9 @@
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type Client, createClient } from "@connectrpc/connect";
+import { type Client, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport } from "@connectrpc/connect-node";
-import { ImportService } from "@ferry/api";
+import { AdminService, ImportService } from "@ferry/api";
 import { type ManagedProcess, spawnManaged } from "@ferry/local-prometheus";
 
 const FERRY = join(__dirname, "../../packages/cli/bin/ferry.js");
@@ -10,6 +12,11 @@ export interface GatewayProcess {
   url: string;
   process: ManagedProcess;
   client: Client<typeof ImportService>;
+  admin: Client<typeof AdminService>;
+  /** The file the gateway keeps its admin token in (--admin-token-file). */
+  adminTokenFile: string;
+  /** Holds the admin token file and the data dirs of agents spawned against this gateway. */
+  workDir: string;
 }
 
 /** `ferry gateway` as a real process on a fixed port, ready once it answers ListClusters. */
@@ -23,6 +30,9 @@ export async function spawnGateway(opts: {
   /** Wait until it serves (default); a standby gateway does not until it leads. */
   waitReady?: boolean;
 }): Promise<GatewayProcess> {
+  // Beside the file store, so a gateway restarted on the same data dir adopts the same token.
+  const workDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), "ferry-gw-work-"));
+  const adminTokenFile = join(workDir, "admin-token");
   const args = [
     FERRY,
     "gateway",
@@ -33,11 +43,21 @@ export async function spawnGateway(opts: {
   ];
   if (opts.dataDir) args.push("--data-dir", opts.dataDir);
   if (opts.queryUrl) args.push("--query-url", opts.queryUrl);
+  // h2c: these tests are about failover and faults, test/e2e/tls.test.ts about TLS.
+  args.push("--plaintext");
+  args.push("--admin-token-file", adminTokenFile);
   args.push(...(opts.extraArgs ?? []));
   const process = spawnManaged({ command: globalThis.process.execPath, args });
   const url = `http://127.0.0.1:${opts.port}`;
-  const client = createClient(ImportService, createGrpcTransport({ baseUrl: url }));
-  const gateway = { url, process, client };
+  const transport = createGrpcTransport({ baseUrl: url, interceptors: [adminTokenFrom(adminTokenFile)] });
+  const gateway = {
+    url,
+    process,
+    client: createClient(ImportService, transport),
+    admin: createClient(AdminService, transport),
+    adminTokenFile,
+    workDir,
+  };
   if (opts.waitReady !== false) await waitUntilServing(gateway, 20_000);
   return gateway;
 }
@@ -47,16 +67,42 @@ export async function waitUntilServing(gateway: GatewayProcess, timeoutMs: numbe
   await until(async () => (await gateway.client.listClusters({})) !== undefined, timeoutMs, gateway.process);
 }
 
-/** `ferry agent` as a real process; ready once the gateway lists its cluster as connected. */
+/** Sends the token in `file`, read at each call: a standby gateway writes it only once it leads. */
+function adminTokenFrom(file: string): Interceptor {
+  return (next) => (req) => {
+    const token = readFileSync(file, "utf8").trim();
+    req.header.set("authorization", `Bearer ${token}`);
+    return next(req);
+  };
+}
+
+/**
+ * `ferry agent` as a real process, enrolled with a fresh bootstrap token; its data dir is the
+ * same for every spawn of one cluster against one gateway's work dir, so a restarted agent comes
+ * back with its credential. Ready once the gateway lists its cluster as connected.
+ */
 export async function spawnAgent(
   gateway: GatewayProcess,
   clusterId: string,
   extraArgs: readonly string[] = [],
   gatewayUrls: readonly string[] = [gateway.url],
 ): Promise<ManagedProcess> {
+  const { secret } = await gateway.admin.createBootstrapToken({ clusterId });
   const process = spawnManaged({
     command: globalThis.process.execPath,
-    args: [FERRY, "agent", "--gateway", gatewayUrls.join(","), "--cluster", clusterId, ...extraArgs],
+    args: [
+      FERRY,
+      "agent",
+      "--gateway",
+      gatewayUrls.join(","),
+      "--cluster",
+      clusterId,
+      "--bootstrap-token",
+      secret,
+      "--data-dir",
+      join(gateway.workDir, "agents", clusterId),
+      ...extraArgs,
+    ],
   });
   await until(
     async () =>

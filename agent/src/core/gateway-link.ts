@@ -1,12 +1,14 @@
 import { EventEmitter } from "node:events";
 import { create } from "@bufbuild/protobuf";
 import type { Any } from "@bufbuild/protobuf/wkt";
-import { type Client, Code, ConnectError, createClient } from "@connectrpc/connect";
+import { type Client, Code, ConnectError, createClient, type Interceptor } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { AgentLink, type AgentMessage, AgentMessageSchema, type Command, ReplySchema } from "@ferry/api";
 import { AsyncQueue } from "@ferry/async-queue";
 import type { Logger } from "pino";
 import { Backoff, type BackoffOptions, RECONNECT_BACKOFF, sleep } from "./backoff";
+import type { Enrollment } from "./enrollment";
+import { type GatewayTrust, gatewayDialOptions } from "./gateway-tls";
 import { LinkState } from "./link-state";
 import { type AgentPlugin, typeNameOf } from "./plugin";
 
@@ -17,8 +19,12 @@ export interface GatewayLinkOptions {
   gatewayUrls: readonly string[];
   clusterId: string;
   agentVersion: string;
+  /** The agent's credential, sent on every call; obtained by enrolling on first contact. */
+  enrollment: Enrollment;
   logger: Logger;
   backoff?: BackoffOptions;
+  /** How an https:// gateway's certificate is checked: a CA file, a pinned fingerprint, or the system CAs. */
+  trust?: GatewayTrust;
 }
 
 /** Codes after which dialling again cannot help: the gateway refuses who we are. */
@@ -27,6 +33,7 @@ const FATAL_CODES = new Set([
   Code.PermissionDenied,
   Code.FailedPrecondition,
   Code.InvalidArgument,
+  Code.AlreadyExists,
 ]);
 
 /**
@@ -58,7 +65,7 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
     // destroyed and crash the process (connectrpc/connect-es#1795, unfixed in 2.1). The
     // application heartbeat (Welcome.heartbeat_interval_ms, both directions) finds a dead peer.
     this.endpoints = options.gatewayUrls.map((url) => {
-      const sessions = new Http2SessionManager(url);
+      const sessions = new Http2SessionManager(url, undefined, gatewayDialOptions(url, options.trust ?? {}));
       const client = createClient(
         AgentLink,
         createGrpcTransport({
@@ -66,6 +73,7 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
           sessionManager: sessions,
           readMaxBytes: 64 * 1024 * 1024,
           writeMaxBytes: 64 * 1024 * 1024,
+          interceptors: [sendCredential(options.enrollment)],
         }),
       );
       return { url, sessions, client };
@@ -163,7 +171,7 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
         if (this.shutdown.signal.aborted) break;
         const reason = ConnectError.from(error);
         if (FATAL_CODES.has(reason.code)) {
-          this.log.error({ code: Code[reason.code], err: reason.rawMessage }, "gateway refused the agent");
+          this.log.error({ code: Code[reason.code], err: reason.rawMessage }, refusalTitle(reason.code));
           this.setState(LinkState.Shutdown);
           this.emit("fatal", reason);
           return;
@@ -183,6 +191,7 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
   }
 
   private async runSession(onReady: () => void): Promise<void> {
+    await this.options.enrollment.obtain(this.endpoint.client, this.shutdown.signal);
     const outbox = new AsyncQueue<AgentMessage>();
     const abort = new AbortController();
     this.outbox = outbox;
@@ -269,6 +278,22 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
     }
     if (!outbox.isClosed) outbox.push(create(AgentMessageSchema, { kind: { case: "reply", value: reply } }));
   }
+}
+
+/** Adds `authorization: Bearer <credential>` once the agent has one (Enroll goes without). */
+function sendCredential(enrollment: Enrollment): Interceptor {
+  return (next) => (req) => {
+    const credential = enrollment.current;
+    if (credential !== undefined) req.header.set("authorization", `Bearer ${credential}`);
+    return next(req);
+  };
+}
+
+function refusalTitle(code: Code): string {
+  if (code === Code.Unauthenticated) return "gateway refused the agent's credential or bootstrap token";
+  if (code === Code.PermissionDenied) return "gateway refused the agent: not allowed for this cluster";
+  if (code === Code.AlreadyExists) return "gateway refused to enroll the agent: its cluster has one already";
+  return "gateway refused the agent";
 }
 
 function codeName(code: Code): string {

@@ -1,6 +1,7 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { PushResponse } from "@ferry/api";
 import type { Logger } from "pino";
+import type { AgentMetrics } from "./agent-metrics";
 import { Backoff, type BackoffOptions, sleep } from "./backoff";
 import { type GatewayLink, SESSION_HEADER } from "./gateway-link";
 
@@ -12,14 +13,12 @@ export const PUSH_RETRY_BACKOFF: BackoffOptions = {
   jitter: 0.2,
 };
 
-/** Codes for which the same payload is pushed again after a pause. */
-const RETRYABLE = new Set([
-  Code.Unavailable,
-  Code.ResourceExhausted,
-  Code.DeadlineExceeded,
-  Code.Aborted,
-  Code.Unauthenticated,
-]);
+/**
+ * Codes for which the same payload is pushed again after a pause. A session the gateway no
+ * longer knows (the agent is reconnecting) is Unavailable; Unauthenticated and PermissionDenied
+ * mean the credential was refused (e.g. the cluster was removed), which no retry mends.
+ */
+const RETRYABLE = new Set([Code.Unavailable, Code.ResourceExhausted, Code.DeadlineExceeded, Code.Aborted]);
 
 export interface PushOptions {
   samples: number;
@@ -28,6 +27,12 @@ export interface PushOptions {
   signal?: AbortSignal;
   /** Give up (Unavailable) once this instant has passed; undefined retries until the signal aborts. */
   deadlineMs?: number;
+}
+
+/** The gateway's answer, and the round trip of the attempt that got it. */
+interface Answered {
+  answer: PushResponse;
+  seconds: number;
 }
 
 /**
@@ -43,15 +48,28 @@ export class PushClient {
     private readonly link: GatewayLink,
     private readonly logger: Logger,
     private readonly backoffOptions: BackoffOptions = PUSH_RETRY_BACKOFF,
+    private readonly metrics?: AgentMetrics,
   ) {}
 
   async push(payload: Uint8Array, options: PushOptions): Promise<PushResponse> {
+    this.metrics?.pushStarted(payload.length);
+    let answered: Answered | undefined;
+    try {
+      answered = await this.pushUntilAnswered(payload, options);
+      return answered.answer;
+    } finally {
+      this.metrics?.pushEnded(payload.length, answered?.answer.outcome ?? "error", answered?.seconds);
+    }
+  }
+
+  private async pushUntilAnswered(payload: Uint8Array, options: PushOptions): Promise<Answered> {
     const backoff = new Backoff(this.backoffOptions);
     for (;;) {
       const signal = deadlineSignal(options);
       const session = await this.link.whenReady(signal);
+      const sentAt = performance.now();
       try {
-        return await this.link.client.push(
+        const answer = await this.link.client.push(
           {
             payload,
             samples: BigInt(options.samples),
@@ -60,12 +78,14 @@ export class PushClient {
           },
           { headers: { [SESSION_HEADER]: session }, signal },
         );
+        return { answer, seconds: (performance.now() - sentAt) / 1000 };
       } catch (error) {
         const reason = ConnectError.from(error);
         if (options.signal?.aborted) throw options.signal.reason;
         if (!RETRYABLE.has(reason.code)) throw reason;
         if (options.deadlineMs !== undefined && Date.now() >= options.deadlineMs) throw reason;
         this.retries++;
+        this.metrics?.pushRetried();
         const retryAfter = Number(reason.metadata.get("retry-after-ms") ?? Number.NaN);
         const delay = Number.isFinite(retryAfter) ? Math.max(retryAfter, backoff.next()) : backoff.next();
         this.logger.debug(

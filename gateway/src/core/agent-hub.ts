@@ -78,6 +78,15 @@ export class AgentHub extends EventEmitter<HubEvents> {
     );
   }
 
+  /** Closes the cluster's session, if one is open; returns whether one was. */
+  disconnect(clusterId: string, reason: string): boolean {
+    const session = this.byCluster.get(clusterId);
+    if (!session) return false;
+    this.detach(session);
+    session.close(reason);
+    return true;
+  }
+
   closeAll(reason: string): void {
     for (const session of [...this.bySessionId.values()]) {
       this.detach(session);

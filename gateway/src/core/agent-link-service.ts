@@ -12,12 +12,17 @@ import {
   PushResponseSchema,
 } from "@ferry/api";
 import type { Logger } from "pino";
+import type { AgentCredentials } from "./agent-credentials";
+import { enrollAgent } from "./agent-enrollment";
 import type { AgentHub } from "./agent-hub";
 import { AgentSession } from "./agent-session";
+import { agentIdentity } from "./auth-interceptor";
+import type { BootstrapTokens } from "./bootstrap-tokens";
 import { validateClusterId } from "./cluster-id";
 import type { ClusterRegistry } from "./cluster-registry";
 import type { GatewayMetrics } from "./gateway-metrics";
 import { type GatewayPlugin, typeNameOf } from "./plugin";
+import type { PushLimiter } from "./push-limiter";
 import type { SinkClient } from "./sink-client";
 
 export const SESSION_HEADER = "ferry-session";
@@ -27,10 +32,15 @@ export interface AgentLinkDeps {
   metrics: GatewayMetrics;
   clusters: ClusterRegistry;
   sink: SinkClient;
+  credentials: AgentCredentials;
+  tokens: BootstrapTokens;
   plugins: readonly GatewayPlugin[];
   logger: Logger;
   heartbeatIntervalMs: number;
   helloTimeoutMs: number;
+  /** Largest payload forwarded; above it a push is answered TOO_LARGE. */
+  maxPushBytes: number;
+  pushLimiter: PushLimiter;
 }
 
 /** AgentLink: the agent's persistent session and the Push path to the sink. */
@@ -38,9 +48,7 @@ export function createAgentLinkService(deps: AgentLinkDeps): ServiceImpl<typeof 
   return {
     connect: (requests, ctx) => runSession(deps, requests, ctx),
     push: (request, ctx) => push(deps, request, ctx),
-    enroll: () => {
-      throw new ConnectError("enrollment is not implemented yet", Code.Unimplemented);
-    },
+    enroll: (request) => enrollAgent(deps, request),
   };
 }
 
@@ -49,10 +57,18 @@ async function* runSession(
   requests: AsyncIterable<AgentMessage>,
   ctx: HandlerContext,
 ): AsyncGenerator<GatewayMessage> {
+  const agent = agentIdentity(ctx);
   const inbound = requests[Symbol.asyncIterator]();
   const hello = await firstMessage(inbound, deps.helloTimeoutMs);
   const clusterError = validateClusterId(hello.clusterId);
   if (clusterError) throw new ConnectError(`hello.cluster_id: ${clusterError}`, Code.InvalidArgument);
+  // The cluster, hence the tenant, is the credential's; the hello only confirms it.
+  if (hello.clusterId !== agent.clusterId) {
+    throw new ConnectError(
+      `hello.cluster_id: "${hello.clusterId}" is not the cluster this agent enrolled as ("${agent.clusterId}")`,
+      Code.PermissionDenied,
+    );
+  }
 
   await deps.clusters.recordConnect(hello.clusterId, hello.agentVersion);
   const session = new AgentSession(randomUUID(), hello.clusterId, hello.agentVersion);
@@ -100,6 +116,12 @@ async function* runSession(
 
   try {
     for await (const message of session.outbox) yield message;
+    if (!deps.credentials.isValid(agent)) {
+      throw new ConnectError(
+        `cluster "${agent.clusterId}" was removed and its agent credential revoked (ferry clusters rm)`,
+        Code.Unauthenticated,
+      );
+    }
   } finally {
     clearInterval(heartbeat);
     ctx.signal.removeEventListener("abort", onAbort);
@@ -107,7 +129,13 @@ async function* runSession(
     deps.hub.detach(session);
     for (const plugin of deps.plugins) plugin.agentDisconnected?.(session);
     log.info("agent disconnected");
-    await pump;
+    // Not awaited when the gateway closed the session (cluster removed, session replaced): the
+    // pump waits for the agent's next message, and the call must end now. Ending it ends the pump.
+    if (!deps.credentials.isValid(agent) || deps.hub.session(session.clusterId) !== undefined) {
+      pump.catch(() => undefined);
+    } else {
+      await pump;
+    }
   }
 }
 
@@ -169,12 +197,27 @@ async function pumpInbound(
 }
 
 async function push(deps: AgentLinkDeps, request: PushRequest, ctx: HandlerContext): Promise<PushResponse> {
+  const agent = agentIdentity(ctx);
   const sessionId = ctx.requestHeader.get(SESSION_HEADER) ?? "";
   const session = deps.hub.sessionById(sessionId);
+  // Unavailable, not refused: the agent is reconnecting and pushes again on its new session.
   if (!session) {
-    throw new ConnectError(`${SESSION_HEADER}: no open agent session with this id`, Code.Unauthenticated);
+    throw new ConnectError(`${SESSION_HEADER}: no open agent session with this id`, Code.Unavailable);
   }
-  // The tenant is the session's cluster, never anything inside the payload.
+  if (session.clusterId !== agent.clusterId) {
+    throw new ConnectError(
+      `${SESSION_HEADER}: the session is not of this agent's cluster`,
+      Code.PermissionDenied,
+    );
+  }
+  if (request.payload.byteLength > deps.maxPushBytes) {
+    return create(PushResponseSchema, {
+      outcome: PushOutcome.TOO_LARGE,
+      message: `payload: ${request.payload.byteLength} bytes, above the gateway's limit of ${deps.maxPushBytes}`,
+    });
+  }
+  deps.pushLimiter.admit(session.clusterId, request.payload.byteLength);
+  // The tenant is the credential's cluster (the session's too), never anything inside the payload.
   const started = performance.now();
   const result = await deps.sink.write(request.payload, session.clusterId, ctx.signal);
   deps.metrics.observePush(

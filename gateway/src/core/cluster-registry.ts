@@ -50,4 +50,11 @@ export class ClusterRegistry {
     this.clusters.set(id, record);
     await this.store.put(PREFIX + id, JSON.stringify(record));
   }
+
+  /** Forgets the cluster; returns whether it was known. */
+  async remove(id: string): Promise<boolean> {
+    if (!this.clusters.delete(id)) return false;
+    await this.store.delete(PREFIX + id);
+    return true;
+  }
 }

@@ -1,14 +1,27 @@
-import { createServer, type Http2Server, type Http2Session } from "node:http2";
-import type { AddressInfo } from "node:net";
+import {
+  createSecureServer,
+  createServer,
+  type Http2SecureServer,
+  type Http2Server,
+  type Http2Session,
+} from "node:http2";
+import type { AddressInfo, Socket } from "node:net";
 import type { ConnectRouter } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
-import { AgentLink } from "@ferry/api";
+import { AdminService, AgentLink } from "@ferry/api";
 import type { Logger } from "pino";
+import { createAdminService } from "./admin-service";
+import type { AdminToken } from "./admin-token";
+import { AgentCredentials } from "./agent-credentials";
 import { AgentHub } from "./agent-hub";
 import { createAgentLinkService } from "./agent-link-service";
+import { createAuthInterceptor } from "./auth-interceptor";
+import { BootstrapTokens } from "./bootstrap-tokens";
 import type { ClusterRegistry } from "./cluster-registry";
+import { closeWhenIdle } from "./connection-limits";
 import { GatewayMetrics } from "./gateway-metrics";
 import type { GatewayCore, GatewayPlugin, GatewayPluginFactory } from "./plugin";
+import { PUSH_ENVELOPE_BYTES, PushLimiter } from "./push-limiter";
 import { SinkClient } from "./sink-client";
 import type { Store } from "./store";
 
@@ -22,8 +35,16 @@ export interface GatewayServerOptions {
   plugins: readonly GatewayPluginFactory[];
   heartbeatIntervalMs: number;
   sinkTimeoutMs: number;
-  /** Largest request message accepted (Push payloads). */
+  /** Largest request message accepted by every service but AgentLink. */
   readMaxBytes: number;
+  /** Largest Push payload forwarded; larger ones are answered TOO_LARGE. */
+  maxPushBytes: number;
+  /** Push bytes per second per cluster; 0 for no limit. */
+  maxPushBytesPerSecond: number;
+  /** Guards every service but AgentLink, whose calls carry agent credentials. */
+  adminToken: AdminToken;
+  /** PEM certificate and key: TLS with ALPN h2, and HTTP/1.1 for gRPC-Web and Connect. Plain h2c without. */
+  tls?: { cert: string; key: string };
 }
 
 /**
@@ -31,8 +52,10 @@ export interface GatewayServerOptions {
  * built without listening so tests can start it on port 0 and close it.
  */
 export class GatewayServer {
-  private readonly http2: Http2Server;
+  private readonly http2: Http2Server | Http2SecureServer;
   private readonly sessions = new Set<Http2Session>();
+  /** TLS connections speaking HTTP/1.1, which no Http2Session closes. */
+  private readonly http1Sockets = new Set<Socket>();
 
   /** Builds the server and its plugins, without listening. */
   static async create(options: GatewayServerOptions): Promise<GatewayServer> {
@@ -54,7 +77,11 @@ export class GatewayServer {
     };
     const plugins: GatewayPlugin[] = [];
     for (const factory of options.plugins) plugins.push(await factory(core));
-    return new GatewayServer(options, hub, metrics, core.sink, plugins);
+    const access = {
+      credentials: await AgentCredentials.load(options.store),
+      tokens: await BootstrapTokens.load(options.store),
+    };
+    return new GatewayServer(options, hub, metrics, core.sink, plugins, access);
   }
 
   private constructor(
@@ -63,25 +90,43 @@ export class GatewayServer {
     readonly metrics: GatewayMetrics,
     private readonly sink: SinkClient,
     private readonly plugins: readonly GatewayPlugin[],
+    access: { credentials: AgentCredentials; tokens: BootstrapTokens },
   ) {
     const agentLink = createAgentLinkService({
       hub,
       metrics,
       clusters: options.clusters,
       sink,
+      ...access,
       plugins,
       logger: options.logger,
       heartbeatIntervalMs: options.heartbeatIntervalMs,
       helloTimeoutMs: 10_000,
+      maxPushBytes: options.maxPushBytes,
+      pushLimiter: new PushLimiter({ bytesPerSecond: options.maxPushBytesPerSecond }),
     });
     const routes = (router: ConnectRouter) => {
-      router.service(AgentLink, agentLink);
+      router.service(AgentLink, agentLink, { readMaxBytes: options.maxPushBytes + PUSH_ENVELOPE_BYTES });
+      router.service(
+        AdminService,
+        createAdminService({ ...access, clusters: options.clusters, hub, logger: options.logger }),
+      );
       for (const plugin of this.plugins) plugin.registerRoutes(router);
     };
-    this.http2 = createServer(connectNodeAdapter({ routes, readMaxBytes: options.readMaxBytes }));
+    const interceptors = [createAuthInterceptor({ admin: options.adminToken, ...access })];
+    const handler = connectNodeAdapter({ routes, readMaxBytes: options.readMaxBytes, interceptors });
+    this.http2 = options.tls
+      ? createSecureServer({ ...options.tls, allowHTTP1: true }, handler)
+      : createServer(handler);
+    this.http2.on("secureConnection", (socket: Socket & { alpnProtocol?: string | false }) => {
+      if (socket.alpnProtocol === "h2") return;
+      this.http1Sockets.add(socket);
+      socket.once("close", () => this.http1Sockets.delete(socket));
+    });
     this.http2.on("session", (session) => {
       this.sessions.add(session);
       session.once("close", () => this.sessions.delete(session));
+      closeWhenIdle(session);
     });
   }
 
@@ -102,6 +147,7 @@ export class GatewayServer {
     for (const session of this.sessions) session.close();
     const timer = setTimeout(() => {
       for (const session of this.sessions) session.destroy();
+      for (const socket of this.http1Sockets) socket.destroy();
     }, graceMs);
     await closed;
     clearTimeout(timer);

@@ -1,7 +1,8 @@
 import type { AgentOptions, RunningAgent } from "@ferry/agent";
 import type { GatewayOptions, RunningGateway } from "@ferry/gateway";
-import type { ImportClient } from "./client";
+import type { AdminClient, ImportClient } from "./client";
 import type { Env } from "./config";
+import type { GatewayTrust } from "./gateway-tls";
 
 /** Where a command writes; process.stdout in the binary, a collecting stream in tests. */
 export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
@@ -14,7 +15,8 @@ export interface CliDeps {
   now(): number;
   /** Aborted on SIGINT/SIGTERM: long-running commands stop, calls in flight are cancelled. */
   signal: AbortSignal;
-  createClient(baseUrl: string): ImportClient;
+  createClient(baseUrl: string, trust?: GatewayTrust): ImportClient;
+  createAdminClient(baseUrl: string, trust?: GatewayTrust): AdminClient;
   startGateway(options: GatewayOptions): Promise<RunningGateway>;
   startAgent(options: AgentOptions): Promise<RunningAgent>;
 }

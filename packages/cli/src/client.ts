@@ -1,15 +1,18 @@
 import { type Client, createClient, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
-import { ImportService } from "@ferry/api";
+import { AdminService, ImportService } from "@ferry/api";
+import { type GatewayTrust, gatewayDialOptions } from "./gateway-tls";
 
 export type ImportClient = Client<typeof ImportService>;
+export type AdminClient = Client<typeof AdminService>;
 
 /**
  * A client of the gateway's ImportService over gRPC, which connect-node always speaks on
- * HTTP/2 (h2c for http:// URLs), so the transport takes no httpVersion.
+ * HTTP/2 (h2c for http:// URLs), so the transport takes no httpVersion. `trust` checks an
+ * https:// gateway's certificate (a CA file or a pinned fingerprint; the system CAs without).
  */
-export function createImportClient(baseUrl: string): ImportClient {
-  const sessionManager = new Http2SessionManager(baseUrl);
+export function createImportClient(baseUrl: string, trust?: GatewayTrust): ImportClient {
+  const sessionManager = new Http2SessionManager(baseUrl, undefined, gatewayDialOptions(trust));
   openSessions.add(sessionManager);
   return importClientOver(createGrpcTransport({ baseUrl, sessionManager }));
 }
@@ -28,4 +31,15 @@ export function closeImportClients(): void {
 
 export function importClientOver(transport: Transport): ImportClient {
   return createClient(ImportService, transport);
+}
+
+/** A client of the gateway's AdminService (bootstrap tokens, clusters), made like createImportClient. */
+export function createAdminClient(baseUrl: string, trust?: GatewayTrust): AdminClient {
+  const sessionManager = new Http2SessionManager(baseUrl, undefined, gatewayDialOptions(trust));
+  openSessions.add(sessionManager);
+  return adminClientOver(createGrpcTransport({ baseUrl, sessionManager }));
+}
+
+export function adminClientOver(transport: Transport): AdminClient {
+  return createClient(AdminService, transport);
 }

@@ -1,9 +1,10 @@
 import { Code, ConnectError } from "@connectrpc/connect";
 import type { Command } from "commander";
 import type { CliDeps } from "./cli-deps";
-import type { ImportClient } from "./client";
-import { serverUrlFrom } from "./config";
+import type { AdminClient, ImportClient } from "./client";
+import { adminTokenFrom, gatewayTrustFrom, serverUrlFrom, type TrustFlags } from "./config";
 import { CommandFailedError, describeConnectError, EXIT_INTERRUPTED } from "./errors";
+import type { GatewayTrust } from "./gateway-tls";
 import { BarImportView } from "./output/bar-import-view";
 import type { ImportView, ImportViewOptions } from "./output/import-view";
 import { JsonImportView } from "./output/json-import-view";
@@ -11,8 +12,9 @@ import { PlainImportView } from "./output/plain-import-view";
 
 export type OutputFormat = "table" | "json";
 
-export interface GlobalFlags {
+export interface GlobalFlags extends TrustFlags {
   server?: string;
+  token?: string;
   output: OutputFormat;
 }
 
@@ -22,8 +24,9 @@ export interface CommandContext {
   readonly output: OutputFormat;
   readonly serverUrl: string;
   readonly client: ImportClient;
-  /** Pass to every call so SIGINT/SIGTERM cancels it. */
-  readonly call: { signal: AbortSignal };
+  readonly admin: AdminClient;
+  /** Pass to every call: SIGINT/SIGTERM cancels it, and it carries the admin token. */
+  readonly call: { signal: AbortSignal; headers?: Record<string, string> };
   print(text: string): void;
   importView(options: ImportViewOptions): ImportView;
 }
@@ -33,17 +36,34 @@ export type CommandRegistrar = (parent: Command, deps: CliDeps) => void;
 
 function contextFor(command: Command, deps: CliDeps): CommandContext {
   const globals = command.optsWithGlobals<GlobalFlags>();
-  return createCommandContext(deps, serverUrlFrom(globals.server, deps.env), globals.output);
+  const serverUrl = serverUrlFrom(globals.server, deps.env);
+  const trust = gatewayTrustFrom(globals, deps.env, [serverUrl]);
+  const adminToken = adminTokenFrom(globals.token, deps.env);
+  return createCommandContext(deps, serverUrl, globals.output, trust, adminToken);
 }
 
 /** A context for talking to the gateway at `serverUrl`. */
-export function createCommandContext(deps: CliDeps, serverUrl: string, output: OutputFormat): CommandContext {
+export function createCommandContext(
+  deps: CliDeps,
+  serverUrl: string,
+  output: OutputFormat,
+  trust?: GatewayTrust,
+  adminToken?: string,
+): CommandContext {
+  let admin: AdminClient | undefined;
   return {
     deps,
     output,
     serverUrl,
-    client: deps.createClient(serverUrl),
-    call: { signal: deps.signal },
+    client: deps.createClient(serverUrl, trust),
+    // Made on first use: most commands never call AdminService.
+    get admin() {
+      admin ??= deps.createAdminClient(serverUrl, trust);
+      return admin;
+    },
+    call: adminToken
+      ? { signal: deps.signal, headers: { authorization: `Bearer ${adminToken}` } }
+      : { signal: deps.signal },
     print: (text) => deps.stdout.write(text),
     importView: (options) => {
       if (output === "json") return new JsonImportView(deps.stdout);

@@ -18,6 +18,8 @@ describe("gatewayOptionsFrom", () => {
     expect(gatewayOptionsFrom(minimal, {})).toEqual({
       dataDir: resolve("data"),
       remoteWriteUrl: "http://cortex:9009/api/v1/push",
+      // The library serves h2c without it; `ferry gateway` defaults to TLS.
+      tls: { selfSigned: true },
     });
     expect(
       gatewayOptionsFrom(
@@ -35,6 +37,7 @@ describe("gatewayOptionsFrom", () => {
       listen: "0.0.0.0:7443",
       tenantHeader: "X-Scope-OrgID",
       queryUrl: "https://cortex/prometheus",
+      tls: { selfSigned: true },
     });
   });
 
@@ -49,6 +52,7 @@ describe("gatewayOptionsFrom", () => {
       dataDir: "/var/lib/ferry",
       remoteWriteUrl: "http://env/push",
       listen: "[::1]:0",
+      tls: { selfSigned: true },
     });
     expect(gatewayOptionsFrom({ remoteWriteUrl: "http://flag/push" }, env).remoteWriteUrl).toBe(
       "http://flag/push",

@@ -1,7 +1,10 @@
-import { resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { join, resolve } from "node:path";
 import type { AgentOptions } from "@ferry/agent";
 import type { GatewayOptions } from "@ferry/gateway";
 import { parseDuration } from "./duration";
+import { type GatewayTrust, parseFingerprint } from "./gateway-tls";
 
 /**
  * The one place where flags and FERRY_* environment variables become the typed options of
@@ -37,9 +40,21 @@ export interface GatewayFlags {
   etcdEndpoints?: string;
   etcdPrefix?: string;
   leaderLease?: string;
+  adminTokenFile?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+  tlsSan?: string;
+  plaintext?: boolean;
+  maxPushBytesPerSecond?: string;
 }
 
-export interface AgentFlags {
+/** How a client trusts an https:// gateway: the agent's flags and the management commands' global ones. */
+export interface TrustFlags {
+  gatewayCa?: string;
+  gatewayCaPin?: string;
+}
+
+export interface AgentFlags extends TrustFlags {
   gateway?: string;
   readDeadline?: string;
   writeConcurrency?: string;
@@ -49,6 +64,8 @@ export interface AgentFlags {
   remoteWriteListen?: string;
   kubeconfig?: string;
   discoveryNamespace?: string;
+  bootstrapToken?: string;
+  metricsListen?: string;
 }
 
 interface Setting {
@@ -168,6 +185,12 @@ export function gatewayOptionsFrom(flags: GatewayFlags, env: Env): GatewayOption
   if (queryUrl) options.queryUrl = httpUrl(queryUrl);
   const metricsListen = lookup("--metrics-listen", flags.metricsListen, env);
   if (metricsListen) options.metricsListen = hostPort(metricsListen);
+  const pushRate = lookup("--max-push-bytes-per-second", flags.maxPushBytesPerSecond, env);
+  if (pushRate) options.maxPushBytesPerSecond = byteRate(pushRate);
+  const tls = gatewayTls(flags, env);
+  if (tls) options.tls = tls;
+  const adminTokenFile = lookup("--admin-token-file", flags.adminTokenFile, env);
+  if (adminTokenFile) options.adminTokenFile = resolve(adminTokenFile.value);
   if (kind === "etcd") {
     options.etcdEndpoints = httpUrls(required("--etcd-endpoints", flags.etcdEndpoints, env));
     const prefix = lookup("--etcd-prefix", flags.etcdPrefix, env);
@@ -210,6 +233,12 @@ function byteSize(setting: Setting): number {
   return bytes;
 }
 
+/** A byte size per second (`100MiB`, `100MiB/s`), or 0 for no limit. */
+function byteRate(setting: Setting): number {
+  const value = setting.value.trim().replace(/\/s$/i, "");
+  return value === "0" ? 0 : byteSize({ ...setting, value });
+}
+
 function durationMs(setting: Setting): number {
   try {
     return parseDuration(setting.value);
@@ -224,18 +253,26 @@ function httpUrls(setting: Setting): string[] {
 }
 
 export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
+  const gatewayUrls = httpUrls(required("--gateway", flags.gateway, env));
   const options: AgentOptions = {
-    gatewayUrl: httpUrls(required("--gateway", flags.gateway, env)).join(","),
+    gatewayUrl: gatewayUrls.join(","),
     clusterId: clusterId(required("--cluster", flags.cluster, env)),
   };
+  const trust = gatewayTrustFrom(flags, env, gatewayUrls);
+  if (trust?.caFile) options.gatewayCa = trust.caFile;
+  if (trust?.pins) options.gatewayCaPin = trust.pins.map((pin) => `sha256:${pin}`).join(",");
   const dataDir = lookup("--data-dir", flags.dataDir, env);
   if (dataDir) options.dataDir = directory(dataDir);
+  const bootstrapToken = lookup("--bootstrap-token", flags.bootstrapToken, env);
+  if (bootstrapToken) options.bootstrapToken = bootstrapToken.value.trim();
   const remoteWriteListen = lookup("--remote-write-listen", flags.remoteWriteListen, env);
   if (remoteWriteListen) options.remoteWriteListen = hostPort(remoteWriteListen);
   const kubeconfig = lookup("--kubeconfig", flags.kubeconfig, env);
   if (kubeconfig) options.kubeconfig = directory(kubeconfig);
   const discoveryNamespace = lookup("--discovery-namespace", flags.discoveryNamespace, env);
   if (discoveryNamespace) options.discoveryNamespace = namespace(discoveryNamespace);
+  const metricsListen = lookup("--metrics-listen", flags.metricsListen, env);
+  if (metricsListen) options.metricsListen = hostPort(metricsListen);
   const tuning: NonNullable<AgentOptions["import"]> = {};
   const readDeadline = lookup("--read-deadline", flags.readDeadline, env);
   if (readDeadline) tuning.readDeadlineMs = durationMs(readDeadline);
@@ -251,4 +288,101 @@ export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
 export function serverUrlFrom(flag: string | undefined, env: Env): string {
   const setting = lookup("--server", flag, env);
   return setting === undefined ? DEFAULT_SERVER_URL : httpUrl(setting).replace(/\/+$/, "");
+}
+
+const DNS_NAME = /^(\*\.)?[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/;
+
+/** TLS of `ferry gateway`: --tls-cert/--tls-key, else (unless --plaintext) a self-signed certificate. */
+function gatewayTls(flags: GatewayFlags, env: Env): GatewayOptions["tls"] {
+  const cert = lookup("--tls-cert", flags.tlsCert, env);
+  const key = lookup("--tls-key", flags.tlsKey, env);
+  const san = lookup("--tls-san", flags.tlsSan, env);
+  const plaintextVariable = lookup("--plaintext", undefined, env);
+  if (plaintextVariable && !/^(true|false|1|0)$/.test(plaintextVariable.value)) {
+    throw invalid(plaintextVariable, "expected true or false");
+  }
+  if (flags.plaintext === true || /^(true|1)$/.test(plaintextVariable?.value ?? "")) {
+    const tlsSetting = cert ?? key ?? san;
+    if (tlsSetting) throw new ConfigError("--plaintext", `--plaintext excludes ${tlsSetting.origin}`);
+    return undefined;
+  }
+  if (cert || key) {
+    if (!cert) throw new ConfigError("--tls-cert", "--tls-cert is required with --tls-key");
+    if (!key) throw new ConfigError("--tls-key", "--tls-key is required with --tls-cert");
+    if (san) throw invalid(san, "names only go into the self-signed certificate, not into --tls-cert's");
+    return { certFile: resolve(cert.value), keyFile: resolve(key.value) };
+  }
+  const names = (san?.value ?? "")
+    .split(",")
+    .map((name) => name.trim())
+    .filter((name) => name !== "");
+  for (const name of names) {
+    if (isIP(name) === 0 && !DNS_NAME.test(name)) {
+      throw invalid(san as Setting, `"${name}" is neither a DNS name nor an IP address`);
+    }
+  }
+  return names.length > 0 ? { selfSigned: true, subjectAltNames: names } : { selfSigned: true };
+}
+
+/**
+ * --gateway-ca FILE or --gateway-ca-pin sha256:<hex>[,…] (FERRY_GATEWAY_CA, FERRY_GATEWAY_CA_PIN)
+ * for gateways at `urls`; undefined leaves https:// to the system CAs.
+ */
+export function gatewayTrustFrom(
+  flags: TrustFlags,
+  env: Env,
+  urls: readonly string[],
+): GatewayTrust | undefined {
+  const ca = lookup("--gateway-ca", flags.gatewayCa, env);
+  const pin = lookup("--gateway-ca-pin", flags.gatewayCaPin, env);
+  const given = pin ?? ca;
+  if (!given) return undefined;
+  if (ca && pin) {
+    throw new ConfigError("--gateway-ca-pin", `give ${ca.origin} or ${pin.origin}, not both`);
+  }
+  const plain = urls.find((url) => !url.startsWith("https://"));
+  if (plain) throw invalid(given, `it applies to https:// gateways, not ${plain}`);
+  if (!pin) return { caFile: resolve(given.value) };
+  const pins = pin.value.split(",").map((value) => {
+    const hex = parseFingerprint(value);
+    if (!hex) throw invalid(pin, "expected sha256:<64 hex digits> (the fingerprint the gateway prints)");
+    return hex;
+  });
+  return { pins };
+}
+
+/** $XDG_CONFIG_HOME/ferry/config.json, else ~/.config/ferry/config.json; undefined without either variable. */
+export function configFilePath(env: Env): string | undefined {
+  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "ferry", "config.json");
+  if (env.HOME) return join(env.HOME, ".config", "ferry", "config.json");
+  return undefined;
+}
+
+/**
+ * The admin token management commands send: --token, FERRY_TOKEN, or `token` in the config
+ * file (`{"token": "..."}`); undefined when none is set, and the gateway will say so.
+ */
+export function adminTokenFrom(flag: string | undefined, env: Env): string | undefined {
+  const setting = lookup("--token", flag, env);
+  if (setting) return setting.value.trim();
+  const path = configFilePath(env);
+  if (path === undefined) return undefined;
+  let text: string;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new ConfigError("--token", `cannot read ${path}: ${(error as Error).message}`);
+  }
+  let token: unknown;
+  try {
+    token = (JSON.parse(text) as { token?: unknown } | null)?.token;
+  } catch {
+    throw new ConfigError("--token", `${path} is not JSON; expected {"token": "<admin token>"}`);
+  }
+  if (token === undefined) return undefined;
+  if (typeof token !== "string" || token.trim() === "") {
+    throw new ConfigError("--token", `${path}: "token" must be a non-empty string`);
+  }
+  return token.trim();
 }

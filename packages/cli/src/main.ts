@@ -1,6 +1,6 @@
 import { startAgent } from "@ferry/agent";
 import { startGateway } from "@ferry/gateway";
-import { closeImportClients, createImportClient } from "./client";
+import { closeImportClients, createAdminClient, createImportClient } from "./client";
 import { EXIT_INTERRUPTED } from "./errors";
 import { runCli } from "./run-cli";
 
@@ -22,6 +22,7 @@ runCli(process.argv.slice(2), {
   now: () => Date.now(),
   signal: shutdown.signal,
   createClient: createImportClient,
+  createAdminClient,
   startGateway,
   startAgent,
 }).then(

@@ -10,6 +10,7 @@ import { registerGateway } from "./commands/gateway";
 import { registerImport } from "./commands/import";
 import { registerQuery } from "./commands/query";
 import { registerTargets } from "./commands/targets";
+import { registerTokens } from "./commands/tokens";
 import { DEFAULT_SERVER_URL } from "./config";
 
 function cliVersion(): string {
@@ -31,6 +32,19 @@ export function buildProgram(deps: CliDeps): Command {
       "--server <url>",
       `gateway for management commands (env FERRY_SERVER, default ${DEFAULT_SERVER_URL})`,
     )
+    .option(
+      "--token <token>",
+      "the gateway's admin token (env FERRY_TOKEN, else the token of ~/.config/ferry/config.json)",
+    )
+    // Global, so one setting serves the management commands and `ferry agent` alike.
+    .option(
+      "--gateway-ca <file>",
+      "PEM CA (or certificate) an https:// gateway's certificate must chain to, for management commands and ferry agent (env FERRY_GATEWAY_CA; default: the system CAs)",
+    )
+    .option(
+      "--gateway-ca-pin <sha256:hex>",
+      "accept exactly the gateway certificate with this SHA-256 fingerprint, as `ferry gateway` prints it; comma-separated for several (env FERRY_GATEWAY_CA_PIN)",
+    )
     .addOption(
       new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"),
     )
@@ -48,6 +62,7 @@ export function buildProgram(deps: CliDeps): Command {
   registerImport(program, deps);
   registerDiscover(program, deps);
   registerClusters(program, deps);
+  registerTokens(program, deps);
   registerQuery(program, deps);
   registerDemo(program, deps);
   return program;

@@ -4,8 +4,11 @@ import { Code, ConnectError } from "@connectrpc/connect";
 import { ImportCommandResultSchema, ImportCommandSchema, ImportProgressSchema } from "@ferry/api";
 import type { AgentPluginFactory } from "../../core/plugin";
 import { noDiscovery, type PrometheusDiscovery } from "./discovery";
+import { ImportMetrics } from "./import-metrics";
+import { previewImport } from "./import-preview";
 import { DEFAULT_IMPORT_RUN, type ImportRunOptions } from "./import-run";
 import { ImportRuns } from "./import-runs";
+import { SampleCounter } from "./sample-counter";
 
 const OWNED_TYPES = new Set<string>([ImportCommandSchema.typeName, ImportProgressSchema.typeName]);
 
@@ -23,8 +26,10 @@ export function importPlugin(options: ImportPluginOptions = {}): AgentPluginFact
       (body) => core.sendEvent(body),
       log,
       options.run ?? DEFAULT_IMPORT_RUN,
+      new ImportMetrics(core.metrics.registry),
     );
     const discovery = options.discovery ?? noDiscovery;
+    const counter = new SampleCounter(options.run ?? DEFAULT_IMPORT_RUN);
     return {
       name: "import",
       handles: (typeName) => OWNED_TYPES.has(typeName),
@@ -42,6 +47,12 @@ export function importPlugin(options: ImportPluginOptions = {}): AgentPluginFact
           }
           case "discover":
             return pack({ result: { case: "discover", value: await discovery.discover(c.value, signal) } });
+          case "preview":
+            return pack({
+              result: { case: "preview", value: await previewImport(c.value, signal, options.run) },
+            });
+          case "count":
+            return pack({ result: { case: "counts", value: await counter.count(c.value, signal) } });
           default:
             throw new ConnectError("empty import command", Code.InvalidArgument);
         }

@@ -1,5 +1,5 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type ServiceImpl } from "@connectrpc/connect";
 import {
   ClusterSchema,
@@ -15,17 +15,28 @@ import type { GatewayCore } from "../../core/plugin";
 import { callAgent } from "./agent-commands";
 import { type ImportController, isActive } from "./import-controller";
 import type { ImportEvents } from "./import-events";
+import { requireRoomForImport, requireRoomForTarget } from "./import-limits";
+import { previewImport } from "./import-preview";
 import type { ImportStore } from "./import-store";
 import type { QueryClient } from "./query-client";
+import { lookUpSeries } from "./series-lookup";
+import { redactTarget } from "./source-auth-redaction";
+import { requireSourceAuth } from "./source-auth-validation";
 import type { TargetStore } from "./target-store";
 import {
+  MAX_DISCOVER_TIMEOUT_MS,
   requireClusterId,
   requireEndpoint,
   requireImportOptions,
+  requireNamespace,
+  requireQueryText,
   requireRange,
   requireSelectors,
   requireTargetName,
+  requireTimeoutMs,
+  requireTimestamp,
 } from "./validation";
+import { verifyImport } from "./verify-import";
 
 const DISCOVER_TIMEOUT_MS = 10_000;
 
@@ -74,6 +85,8 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
       requireKnownCluster("cluster_id", req.clusterId);
       requireTargetName("name", req.name);
       const endpoint = requireEndpoint("endpoint", req.endpoint);
+      const auth = requireSourceAuth(req.auth);
+      requireRoomForTarget(req.clusterId, (await targets.list(req.clusterId)).length);
       if (await targets.get(req.clusterId, req.name)) {
         throw new ConnectError(
           `name: target "${req.name}" already exists in cluster "${req.clusterId}"`,
@@ -87,15 +100,17 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
         endpoint,
         createdAt: now,
         updatedAt: now,
+        auth,
       });
       await targets.put(target);
-      return { target };
+      return { target: redactTarget(target) };
     },
 
     async editTarget(req) {
       const target = await requireTarget(req.clusterId, req.name);
       const updated = { ...target, updatedAt: timestampFromMs(Date.now()) };
       if (req.endpoint !== undefined) updated.endpoint = requireEndpoint("endpoint", req.endpoint);
+      if (req.auth !== undefined) updated.auth = requireSourceAuth(req.auth, target.auth);
       const renamed = req.newName !== undefined && req.newName !== req.name;
       if (renamed) {
         updated.name = requireTargetName("new_name", req.newName ?? "");
@@ -118,7 +133,7 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
           await imports.save({ ...record, target: updated.name });
         }
       }
-      return { target: updated };
+      return { target: redactTarget(updated) };
     },
 
     async removeTarget(req) {
@@ -137,22 +152,29 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
 
     async listTargets(req) {
       if (req.clusterId) requireClusterId("cluster_id", req.clusterId);
-      return { targets: await targets.list(req.clusterId || undefined) };
+      return { targets: (await targets.list(req.clusterId || undefined)).map(redactTarget) };
     },
 
     async getTarget(req) {
-      return { target: await requireTarget(req.clusterId, req.name) };
+      return { target: redactTarget(await requireTarget(req.clusterId, req.name)) };
     },
 
     async discover(req, ctx) {
       return discover(core, req, ctx.signal);
     },
 
-    async startImport(req) {
+    async startImport(req, ctx) {
       const target = await requireTarget(req.clusterId, req.target, "target");
       const [startMs, endMs] = requireRange(req.start, req.end);
       const selectors = requireSelectors("selectors", req.selectors);
       const options = requireImportOptions(req);
+      const others = imports.list(req.clusterId).filter((r) => r.target !== target.name && isActive(r.state));
+      requireRoomForImport(req.clusterId, others.length);
+      if (req.dryRun) {
+        const previous = imports.get(target.clusterId, target.name);
+        const spec = { startMs, endMs, selectors, options };
+        return { preview: await previewImport(core, target, spec, previous, req.force, ctx.signal) };
+      }
       return { import: await controller.start(target, { startMs, endMs, selectors, options }, req.force) };
     },
 
@@ -210,7 +232,7 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
 
     async query(req, ctx) {
       requireKnownCluster("cluster_id", req.clusterId);
-      if (!req.query.trim()) throw new ConnectError("query: must not be empty", Code.InvalidArgument);
+      requireQueryText("query", req.query);
       if (!deps.query) {
         throw new ConnectError("the gateway was started without --query-url", Code.FailedPrecondition);
       }
@@ -224,16 +246,19 @@ export function createImportService(deps: ImportServiceDeps): ServiceImpl<typeof
           ctx.signal,
         );
       }
-      const timeMs = req.time ? timestampMs(req.time) : undefined;
+      const timeMs = req.time ? requireTimestamp("time", req.time) : undefined;
       return deps.query.query(req.clusterId, { query: req.query, timeMs }, ctx.signal);
     },
 
-    async series() {
-      throw new ConnectError("series look-up is not implemented yet", Code.Unimplemented);
+    async series(req, ctx) {
+      requireKnownCluster("cluster_id", req.clusterId);
+      return lookUpSeries(deps.query, req, ctx.signal);
     },
 
-    async verifyImport() {
-      throw new ConnectError("verify is not implemented yet", Code.Unimplemented);
+    async verifyImport(req, ctx) {
+      const target = await requireTarget(req.clusterId, req.target, "target");
+      const record = requireImport(req.clusterId, req.target);
+      return verifyImport({ hub: core.hub, query: deps.query }, target, record, req, ctx.signal);
     },
   };
 }
@@ -242,7 +267,9 @@ async function discover(core: GatewayCore, req: DiscoverRequest, signal: AbortSi
   req.clusterIds.forEach((id, i) => {
     requireClusterId(`cluster_ids[${i}]`, id);
   });
-  const timeoutMs = req.timeoutMs > 0n ? Number(req.timeoutMs) : DISCOVER_TIMEOUT_MS;
+  requireNamespace("namespace", req.namespace);
+  const timeoutMs =
+    requireTimeoutMs("timeout_ms", req.timeoutMs, MAX_DISCOVER_TIMEOUT_MS) ?? DISCOVER_TIMEOUT_MS;
   const clusterIds = req.clusterIds.length > 0 ? req.clusterIds : core.hub.sessions().map((s) => s.clusterId);
   const response = create(DiscoverResponseSchema);
   await Promise.all(

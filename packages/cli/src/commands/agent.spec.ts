@@ -84,4 +84,23 @@ describe("ferry agent", () => {
       /^ferry: invalid --discovery-namespace "Monitoring": expected a Kubernetes namespace/,
     );
   });
+
+  it("passes the bootstrap token from --bootstrap-token or FERRY_BOOTSTRAP_TOKEN", async () => {
+    const started: AgentOptions[] = [];
+    const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
+      started.push(options);
+      return { remoteWriteUrl: undefined, ready: async () => {}, close: async () => {} };
+    };
+    const fromEnv = cliHarness({}, { startAgent, env: { FERRY_BOOTSTRAP_TOKEN: "id.from-env" } });
+    const fromFlag = cliHarness({}, { startAgent, env: { FERRY_BOOTSTRAP_TOKEN: "id.from-env" } });
+    const runs = [
+      fromEnv.run("agent", "--gateway", "http://gw", "--cluster", "prod"),
+      fromFlag.run("agent", "--gateway=http://gw", "--cluster=prod", "--bootstrap-token=id.from-flag"),
+    ];
+    await new Promise((r) => setTimeout(r, 20));
+    fromEnv.shutdown.abort();
+    fromFlag.shutdown.abort();
+    expect(await Promise.all(runs)).toEqual([0, 0]);
+    expect(started.map((o) => o.bootstrapToken).sort()).toEqual(["id.from-env", "id.from-flag"]);
+  });
 });

@@ -9,7 +9,11 @@ export function registerAgent(program: Command, deps: CliDeps): void {
     .description("run a cluster's agent: dials the gateway, discovers and imports")
     .option("--gateway <urls>", "gateway URL, or several comma-separated for failover (env FERRY_GATEWAY)")
     .option("--cluster <id>", "this cluster's id; it becomes the sink tenant (env FERRY_CLUSTER)")
-    .option("--data-dir <dir>", "where the agent keeps its state (env FERRY_DATA_DIR)")
+    .option("--data-dir <dir>", "where the agent keeps its state, its credential too (env FERRY_DATA_DIR)")
+    .option(
+      "--bootstrap-token <token>",
+      "from `ferry tokens create`: enrolls the agent on first contact; not needed once its credential is in --data-dir (env FERRY_BOOTSTRAP_TOKEN)",
+    )
     .option(
       "--remote-write-listen <host:port>",
       "accept live Prometheus remote_write here, path /api/v1/write (env FERRY_REMOTE_WRITE_LISTEN)",
@@ -34,12 +38,18 @@ export function registerAgent(program: Command, deps: CliDeps): void {
       "--discovery-namespace <ns>",
       "discover only in this namespace, for RBAC limited to it (env FERRY_DISCOVERY_NAMESPACE)",
     )
-    .action(async (flags: AgentFlags) => {
-      const options = agentOptionsFrom(flags, deps.env);
+    .option(
+      "--metrics-listen <host:port>",
+      "serve Prometheus metrics at http://HOST:PORT/metrics (env FERRY_METRICS_LISTEN)",
+    )
+    // --gateway-ca and --gateway-ca-pin are global options (shared with the management commands).
+    .action(async (_flags: AgentFlags, command: Command) => {
+      const options = agentOptionsFrom(command.optsWithGlobals<AgentFlags>(), deps.env);
       const agent = await deps.startAgent(options);
       const live = agent.remoteWriteUrl === undefined ? "" : `; live remote-write on ${agent.remoteWriteUrl}`;
+      const metrics = agent.metricsUrl === undefined ? "" : `; metrics at ${agent.metricsUrl}`;
       deps.stderr.write(
-        `ferry: agent of cluster ${options.clusterId} dialing ${options.gatewayUrl}${live}\n`,
+        `ferry: agent of cluster ${options.clusterId} dialing ${options.gatewayUrl}${live}${metrics}\n`,
       );
       await waitForAbort(deps.signal);
       deps.stderr.write("ferry: agent shutting down\n");

@@ -1,4 +1,5 @@
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { Code, ConnectError } from "@connectrpc/connect";
 import { cliHarness, NOW_MS } from "../testing/cli-harness";
 
 describe("ferry clusters", () => {
@@ -35,5 +36,38 @@ describe("ferry clusters", () => {
       agentVersion: "",
       targets: 0,
     });
+  });
+
+  it("rm: revokes the cluster's agent, saying whether it was connected", async () => {
+    const removed: string[] = [];
+    const cli = cliHarness(
+      {},
+      {
+        admin: {
+          removeCluster: ({ clusterId }) => {
+            if (clusterId === "ghost") {
+              throw new ConnectError('cluster_id: unknown cluster "ghost"', Code.NotFound);
+            }
+            removed.push(clusterId);
+            return { disconnected: clusterId === "prod" };
+          },
+        },
+      },
+    );
+    expect(await cli.run("clusters", "rm", "prod")).toBe(0);
+    expect(await cli.run("clusters", "rm", "edge")).toBe(0);
+    expect(cli.stdout.text).toBe(
+      "removed cluster prod: its agent credential is revoked; its agent was disconnected\n" +
+        "removed cluster edge: its agent credential is revoked\n",
+    );
+    expect(await cli.run("clusters", "rm", "ghost")).toBe(1);
+    expect(cli.stderr.text).toBe('ferry: not_found: cluster_id: unknown cluster "ghost"\n');
+    expect(removed).toEqual(["prod", "edge"]);
+  });
+
+  it("rm -o json", async () => {
+    const cli = cliHarness({}, { admin: { removeCluster: () => ({ disconnected: true }) } });
+    expect(await cli.run("clusters", "rm", "prod", "-o", "json")).toBe(0);
+    expect(JSON.parse(cli.stdout.text)).toEqual({ disconnected: true });
   });
 });

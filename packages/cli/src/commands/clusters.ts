@@ -1,4 +1,4 @@
-import { ListClustersResponseSchema } from "@ferry/api";
+import { ListClustersResponseSchema, RemoveClusterResponseSchema } from "@ferry/api";
 import type { Command } from "commander";
 import type { CliDeps } from "../cli-deps";
 import { managementAction } from "../command-context";
@@ -7,7 +7,7 @@ import { formatTable } from "../output/table";
 import { formatTimestamp } from "../output/values";
 
 export function registerClusters(program: Command, deps: CliDeps): void {
-  program
+  const clusters = program
     .command("clusters")
     .description("list clusters: whether their agent is connected, since when, targets")
     .action(
@@ -26,6 +26,21 @@ export function registerClusters(program: Command, deps: CliDeps): void {
             ]),
           ),
         );
+      }),
+    );
+
+  clusters
+    .command("rm")
+    .alias("remove")
+    .argument("<id>", "the cluster's id")
+    .description("remove a cluster: revoke its agent's credential and close its session at once")
+    .action(
+      managementAction<Record<string, never>>(deps, async (ctx, _flags, args) => {
+        const clusterId = args[0] ?? "";
+        const response = await ctx.admin.removeCluster({ clusterId }, ctx.call);
+        if (ctx.output === "json") return ctx.print(jsonDocument(RemoveClusterResponseSchema, response));
+        const closed = response.disconnected ? "; its agent was disconnected" : "";
+        ctx.print(`removed cluster ${clusterId}: its agent credential is revoked${closed}\n`);
       }),
     );
 }

@@ -33,10 +33,40 @@ export function registerGateway(program: Command, deps: CliDeps): void {
       "--leader-lease <seconds>",
       "leader lease TTL, bounds failover time (env FERRY_LEADER_LEASE, default 10)",
     )
+    .option(
+      "--max-push-bytes-per-second <size>",
+      "push bytes per second each cluster's agent may send, e.g. 200MiB; 0 for no limit (env FERRY_MAX_PUSH_BYTES_PER_SECOND, default 0)",
+    )
+    .option("--tls-cert <file>", "PEM certificate (chain) to serve, with --tls-key (env FERRY_TLS_CERT)")
+    .option("--tls-key <file>", "PEM private key of --tls-cert (env FERRY_TLS_KEY)")
+    .option(
+      "--tls-san <names>",
+      "comma-separated extra DNS names and IPs for the self-signed certificate made without --tls-cert (env FERRY_TLS_SAN)",
+    )
+    .option(
+      "--plaintext",
+      "serve plain h2c without TLS, for local use only (env FERRY_PLAINTEXT=true); the default is TLS, self-signed unless --tls-cert",
+    )
+    .option(
+      "--admin-token-file <path>",
+      "keep the admin token here: written (0600) when missing, adopted when present (env FERRY_ADMIN_TOKEN_FILE)",
+    )
     .action(async (flags: GatewayFlags) => {
       const options = gatewayOptionsFrom(flags, deps.env);
       const gateway = await deps.startGateway(options);
-      deps.stderr.write(`ferry: gateway serving on ${gateway.url}\n`);
+      deps.stderr.write(
+        gateway.fingerprint === undefined
+          ? `ferry: gateway serving on ${gateway.url} (plain text, local use only)\n`
+          : `ferry: gateway serving on ${gateway.url}; certificate fingerprint ${gateway.fingerprint}\n`,
+      );
+      if (gateway.adminTokenCreated && options.adminTokenFile === undefined) {
+        deps.stderr.write(
+          `ferry: admin token (shown once; the gateway keeps only its hash): ${gateway.adminToken}\n` +
+            "ferry: management commands take it as --token or FERRY_TOKEN\n",
+        );
+      } else if (gateway.adminTokenCreated) {
+        deps.stderr.write(`ferry: admin token written to ${options.adminTokenFile}\n`);
+      }
       const failed = gateway.failed.then(
         () => undefined,
         (error: unknown) => error,

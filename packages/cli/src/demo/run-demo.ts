@@ -71,15 +71,31 @@ export async function runDemo(deps: CliDeps, options: DemoOptions): Promise<bool
       dataDir: join(work, "gateway"),
       remoteWriteUrl: sink.remoteWriteUrl,
       queryUrl: sink.url,
+      // TLS as `ferry gateway` serves by default; everything below pins its certificate.
+      tls: { selfSigned: true },
       logger,
     });
     closers.push(() => gateway.close());
-    const agent = await deps.startAgent({ gatewayUrl: gateway.url, clusterId: CLUSTER, logger });
+    const pin = gateway.fingerprint;
+    const trust = pin ? { pins: [pin.slice("sha256:".length)] } : undefined;
+    // The gateway made its admin token on this first start; the agent enrolls as an operator's
+    // would, with a bootstrap token made through the API (ferry tokens create --cluster demo).
+    const ctx = createCommandContext(deps, gateway.url, "table", trust, gateway.adminToken);
+    const { secret } = await ctx.admin.createBootstrapToken({ clusterId: CLUSTER }, ctx.call);
+    const agent = await deps.startAgent({
+      gatewayUrl: gateway.url,
+      clusterId: CLUSTER,
+      bootstrapToken: secret,
+      dataDir: join(work, "agent"),
+      gatewayCaPin: pin,
+      logger,
+    });
     closers.unshift(() => agent.close());
     await agent.ready();
-    say(`  gateway   ${gateway.url}; agent of cluster "${CLUSTER}" connected`);
+    say(
+      `  gateway   ${gateway.url} (certificate ${pin ?? "none"}); agent of cluster "${CLUSTER}" enrolled and connected`,
+    );
 
-    const ctx = createCommandContext(deps, gateway.url, "table");
     await ctx.client.addTarget(
       { clusterId: CLUSTER, name: TARGET, endpoint: source.remoteReadUrl },
       ctx.call,
