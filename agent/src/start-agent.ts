@@ -1,7 +1,7 @@
 import { MetricsServer } from "@ferry/metrics-http";
 import pino, { type Logger } from "pino";
 import type { AgentOptions, ImportTuning, RunningAgent } from "./agent-options";
-import { AgentOptionError, parseHostPort, requireHttpUrl } from "./compile-options";
+import { AgentOptionError, gatewayTrustFrom, parseHostPort, requireHttpUrl } from "./compile-options";
 import { AgentMetrics } from "./core/agent-metrics";
 import { CredentialFileError } from "./core/credential-file";
 import { Enrollment } from "./core/enrollment";
@@ -48,7 +48,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     agentVersion: AGENT_VERSION,
     enrollment,
     logger,
-    trust: { caFile: options.gatewayCa, caPin: options.gatewayCaPin },
+    trust: gatewayTrustFrom(gatewayUrls, options.gatewayCa, options.gatewayCaPin),
   });
   const metrics = new AgentMetrics(options.clusterId, AGENT_VERSION);
   metrics.trackLink(link);

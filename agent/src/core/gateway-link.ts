@@ -5,10 +5,10 @@ import { type Client, Code, ConnectError, createClient, type Interceptor } from 
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { AgentLink, type AgentMessage, AgentMessageSchema, type Command, ReplySchema } from "@ferry/api";
 import { AsyncQueue } from "@ferry/async-queue";
+import { type GatewayTrust, gatewayDialOptions } from "@ferry/gateway-trust";
 import type { Logger } from "pino";
 import { Backoff, type BackoffOptions, RECONNECT_BACKOFF, sleep } from "./backoff";
 import type { Enrollment } from "./enrollment";
-import { type GatewayTrust, gatewayDialOptions } from "./gateway-tls";
 import { LinkState } from "./link-state";
 import { type AgentPlugin, typeNameOf } from "./plugin";
 
@@ -65,7 +65,7 @@ export class GatewayLink extends EventEmitter<{ state: [LinkState]; fatal: [Conn
     // destroyed and crash the process (connectrpc/connect-es#1795, unfixed in 2.1). The
     // application heartbeat (Welcome.heartbeat_interval_ms, both directions) finds a dead peer.
     this.endpoints = options.gatewayUrls.map((url) => {
-      const sessions = new Http2SessionManager(url, undefined, gatewayDialOptions(url, options.trust ?? {}));
+      const sessions = new Http2SessionManager(url, undefined, gatewayDialOptions(options.trust));
       const client = createClient(
         AgentLink,
         createGrpcTransport({

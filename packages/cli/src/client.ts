@@ -1,7 +1,7 @@
 import { type Client, createClient, type Transport } from "@connectrpc/connect";
 import { createGrpcTransport, Http2SessionManager } from "@connectrpc/connect-node";
 import { AdminService, ImportService } from "@ferry/api";
-import { type GatewayTrust, gatewayDialOptions } from "./gateway-tls";
+import { type GatewayTrust, gatewayDialOptions } from "@ferry/gateway-trust";
 
 export type ImportClient = Client<typeof ImportService>;
 export type AdminClient = Client<typeof AdminService>;

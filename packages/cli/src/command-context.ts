@@ -4,7 +4,7 @@ import type { CliDeps } from "./cli-deps";
 import type { AdminClient, ImportClient } from "./client";
 import { adminTokenFrom, gatewayTrustFrom, serverUrlFrom, type TrustFlags } from "./config";
 import { CommandFailedError, describeConnectError, EXIT_INTERRUPTED } from "./errors";
-import type { GatewayTrust } from "./gateway-tls";
+import type { GatewayTrust } from "@ferry/gateway-trust";
 import { BarImportView } from "./output/bar-import-view";
 import type { ImportView, ImportViewOptions } from "./output/import-view";
 import { JsonImportView } from "./output/json-import-view";

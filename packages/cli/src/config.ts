@@ -3,8 +3,8 @@ import { isIP } from "node:net";
 import { join, resolve } from "node:path";
 import type { AgentOptions } from "@ferry/agent";
 import type { GatewayOptions } from "@ferry/gateway";
+import { type GatewayTrust, parseFingerprint } from "@ferry/gateway-trust";
 import { parseDuration } from "./duration";
-import { type GatewayTrust, parseFingerprint } from "./gateway-tls";
 
 /**
  * The one place where flags and FERRY_* environment variables become the typed options of

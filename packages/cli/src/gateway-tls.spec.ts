@@ -115,7 +115,7 @@ describe("the CLI dialing an https:// gateway", () => {
     ],
     [
       ["--gateway-ca", "/nonexistent/ca.pem"],
-      "ferry: cannot read --gateway-ca /nonexistent/ca.pem (ENOENT)\n",
+      "ferry: --gateway-ca: cannot read /nonexistent/ca.pem (ENOENT)\n",
     ],
     [
       ["--gateway-ca", "c.pem", "--gateway-ca-pin", `sha256:${"1".repeat(64)}`],

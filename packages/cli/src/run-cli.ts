@@ -1,4 +1,5 @@
 import { ConnectError } from "@connectrpc/connect";
+import { GatewayTrustError } from "@ferry/gateway-trust";
 import { CommanderError } from "commander";
 import type { CliDeps } from "./cli-deps";
 import { ConfigError } from "./config";
@@ -21,7 +22,7 @@ function reportError(err: unknown, deps: CliDeps): number {
     // Commander has printed the message (or the help) already.
     return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   }
-  if (err instanceof UsageError || err instanceof ConfigError) {
+  if (err instanceof UsageError || err instanceof ConfigError || err instanceof GatewayTrustError) {
     say(err.message);
     return EXIT_USAGE;
   }

@@ -5,12 +5,15 @@ import { isIP } from "node:net";
 import { connect, type DetailedPeerCertificate, type TLSSocket } from "node:tls";
 import { Code, ConnectError } from "@connectrpc/connect";
 
-/** How the agent trusts an https:// gateway; with neither, the system's CAs decide. */
+/**
+ * How an agent or the CLI trusts an https:// gateway (--gateway-ca, --gateway-ca-pin); with
+ * neither, the system's CAs decide.
+ */
 export interface GatewayTrust {
   /** PEM file of the CA (or the self-signed certificate itself) the gateway's certificate must chain to. */
   caFile?: string;
-  /** "sha256:<hex>", several comma-separated: accept exactly a certificate with one of these fingerprints. */
-  caPin?: string;
+  /** Lower-case SHA-256 hex digests: accept exactly a certificate with one of these fingerprints. */
+  pins?: readonly string[];
 }
 
 /** A trust setting that cannot be used; `option` names the flag. */
@@ -24,31 +27,20 @@ export class GatewayTrustError extends Error {
   }
 }
 
-/** "sha256:AB:CD…" or "sha256:abcd…" → the lower-case hex digests; throws naming the flag. */
-export function parseFingerprints(value: string): string[] {
-  return value.split(",").map((pin) => {
-    const hex = /^sha256:((?:[0-9a-f]{2}:?){31}[0-9a-f]{2})$/i.exec(pin.trim())?.[1];
-    if (!hex) throw new GatewayTrustError("gateway-ca-pin", `"${pin}" is not sha256:<64 hex digits>`);
-    return hex.replace(/:/g, "").toLowerCase();
-  });
+/** "sha256:AB:CD…" or "sha256:abcd…" → the lower-case hex digest; undefined if malformed. */
+export function parseFingerprint(value: string): string | undefined {
+  const hex = /^sha256:((?:[0-9a-f]{2}:?){31}[0-9a-f]{2})$/i.exec(value.trim())?.[1];
+  return hex?.replace(/:/g, "").toLowerCase();
 }
 
 /**
- * The http2.connect options for dialing `url` (undefined: Node's defaults, h2c or the system
- * CAs). Reads the CA file now, so a bad one fails at start rather than at every dial.
+ * The http2.connect options for a gateway (undefined: Node's defaults, h2c or the system CAs).
+ * Reads the CA file now, so a bad one fails at start rather than at every dial.
  */
-export function gatewayDialOptions(url: string, trust: GatewayTrust): SecureClientSessionOptions | undefined {
-  if (trust.caFile === undefined && trust.caPin === undefined) return undefined;
-  const option = trust.caPin !== undefined ? "gateway-ca-pin" : "gateway-ca";
-  if (trust.caFile !== undefined && trust.caPin !== undefined) {
-    throw new GatewayTrustError(option, "give either --gateway-ca or --gateway-ca-pin, not both");
-  }
-  if (new URL(url).protocol !== "https:") {
-    throw new GatewayTrustError(option, `applies to https:// gateways, not ${url}`);
-  }
-  if (trust.caPin !== undefined)
-    return { createConnection: pinnedConnection(parseFingerprints(trust.caPin)) };
-  return { ca: readCa(trust.caFile as string) };
+export function gatewayDialOptions(trust: GatewayTrust | undefined): SecureClientSessionOptions | undefined {
+  if (trust?.pins !== undefined) return { createConnection: pinnedConnection(trust.pins) };
+  if (trust?.caFile !== undefined) return { ca: readCa(trust.caFile) };
+  return undefined;
 }
 
 function readCa(file: string): string {

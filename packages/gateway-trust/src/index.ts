@@ -1,0 +1,1 @@
+export { type GatewayTrust, GatewayTrustError, gatewayDialOptions, parseFingerprint } from "./gateway-trust";
