@@ -1,8 +1,8 @@
 import type { AgentOptions, RunningAgent } from "@ferry/agent";
 import type { GatewayOptions, RunningGateway } from "@ferry/gateway";
+import type { GatewayTrust } from "@ferry/gateway-trust";
 import type { AdminClient, ImportClient } from "./client";
 import type { Env } from "./config";
-import type { GatewayTrust } from "@ferry/gateway-trust";
 
 /** Where a command writes; process.stdout in the binary, a collecting stream in tests. */
 export type OutputStream = NodeJS.WritableStream & { isTTY?: boolean; columns?: number };

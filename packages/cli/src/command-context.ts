@@ -1,10 +1,11 @@
 import { Code, ConnectError } from "@connectrpc/connect";
+import type { GatewayTrust } from "@ferry/gateway-trust";
 import type { Command } from "commander";
 import type { CliDeps } from "./cli-deps";
 import type { AdminClient, ImportClient } from "./client";
+import { readClientConfigFile } from "./client-config-file";
 import { adminTokenFrom, gatewayTrustFrom, serverUrlFrom, type TrustFlags } from "./config";
 import { CommandFailedError, describeConnectError, EXIT_INTERRUPTED } from "./errors";
-import type { GatewayTrust } from "@ferry/gateway-trust";
 import { BarImportView } from "./output/bar-import-view";
 import type { ImportView, ImportViewOptions } from "./output/import-view";
 import { JsonImportView } from "./output/json-import-view";
@@ -36,9 +37,10 @@ export type CommandRegistrar = (parent: Command, deps: CliDeps) => void;
 
 function contextFor(command: Command, deps: CliDeps): CommandContext {
   const globals = command.optsWithGlobals<GlobalFlags>();
-  const serverUrl = serverUrlFrom(globals.server, deps.env);
-  const trust = gatewayTrustFrom(globals, deps.env, [serverUrl]);
-  const adminToken = adminTokenFrom(globals.token, deps.env);
+  const file = readClientConfigFile(deps.env);
+  const serverUrl = serverUrlFrom(globals.server, deps.env, file);
+  const trust = gatewayTrustFrom(globals, deps.env, [serverUrl], file);
+  const adminToken = adminTokenFrom(globals.token, deps.env, file);
   return createCommandContext(deps, serverUrl, globals.output, trust, adminToken);
 }
 

@@ -161,7 +161,7 @@ describe("serverUrlFrom", () => {
   it("prefers --server, then FERRY_SERVER, then the default", () => {
     expect(serverUrlFrom("https://gw:443/", { FERRY_SERVER: "http://env:1" })).toBe("https://gw:443");
     expect(serverUrlFrom(undefined, { FERRY_SERVER: "http://env:1" })).toBe("http://env:1");
-    expect(serverUrlFrom(undefined, {})).toBe("http://127.0.0.1:7443");
+    expect(serverUrlFrom(undefined, {})).toBe("https://127.0.0.1:7443");
   });
 
   it("names the variable a bad value came from", () => {

@@ -1,9 +1,9 @@
-import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { AgentOptions } from "@ferry/agent";
 import type { GatewayOptions } from "@ferry/gateway";
 import { type GatewayTrust, parseFingerprint } from "@ferry/gateway-trust";
+import type { ClientConfigFile, ClientConfigKey } from "./client-config-file";
 import { parseDuration } from "./duration";
 
 /**
@@ -16,7 +16,7 @@ import { parseDuration } from "./duration";
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
-export const DEFAULT_SERVER_URL = "http://127.0.0.1:7443";
+export const DEFAULT_SERVER_URL = "https://127.0.0.1:7443";
 
 export class ConfigError extends Error {
   override readonly name = "ConfigError";
@@ -75,12 +75,23 @@ interface Setting {
   flag: string;
 }
 
-/** Flag value, else FERRY_* variable; empty strings count as unset. */
-function lookup(flag: string, flagValue: string | undefined, env: Env): Setting | undefined {
+/**
+ * Flag value, else FERRY_* variable, else (for the management client) the config file's key;
+ * empty strings count as unset.
+ */
+function lookup(
+  flag: string,
+  flagValue: string | undefined,
+  env: Env,
+  file?: ClientConfigFile,
+  key?: ClientConfigKey,
+): Setting | undefined {
   if (flagValue !== undefined && flagValue !== "") return { value: flagValue, origin: flag, flag };
   const variable = envName(flag);
   const fromEnv = env[variable];
   if (fromEnv !== undefined && fromEnv !== "") return { value: fromEnv, origin: variable, flag };
+  const fromFile = key === undefined ? undefined : file?.values[key];
+  if (fromFile !== undefined) return { value: fromFile, origin: `"${key}" in ${file?.path}`, flag };
   return undefined;
 }
 
@@ -285,8 +296,8 @@ export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
 }
 
 /** The gateway the management commands talk to: --server, FERRY_SERVER, or the default. */
-export function serverUrlFrom(flag: string | undefined, env: Env): string {
-  const setting = lookup("--server", flag, env);
+export function serverUrlFrom(flag: string | undefined, env: Env, file?: ClientConfigFile): string {
+  const setting = lookup("--server", flag, env, file, "server");
   return setting === undefined ? DEFAULT_SERVER_URL : httpUrl(setting).replace(/\/+$/, "");
 }
 
@@ -332,9 +343,10 @@ export function gatewayTrustFrom(
   flags: TrustFlags,
   env: Env,
   urls: readonly string[],
+  file?: ClientConfigFile,
 ): GatewayTrust | undefined {
-  const ca = lookup("--gateway-ca", flags.gatewayCa, env);
-  const pin = lookup("--gateway-ca-pin", flags.gatewayCaPin, env);
+  const ca = lookup("--gateway-ca", flags.gatewayCa, env, file, "gatewayCa");
+  const pin = lookup("--gateway-ca-pin", flags.gatewayCaPin, env, file, "gatewayCaPin");
   const given = pin ?? ca;
   if (!given) return undefined;
   if (ca && pin) {
@@ -351,38 +363,11 @@ export function gatewayTrustFrom(
   return { pins };
 }
 
-/** $XDG_CONFIG_HOME/ferry/config.json, else ~/.config/ferry/config.json; undefined without either variable. */
-export function configFilePath(env: Env): string | undefined {
-  if (env.XDG_CONFIG_HOME) return join(env.XDG_CONFIG_HOME, "ferry", "config.json");
-  if (env.HOME) return join(env.HOME, ".config", "ferry", "config.json");
-  return undefined;
-}
-
-/**
- * The admin token management commands send: --token, FERRY_TOKEN, or `token` in the config
- * file (`{"token": "..."}`); undefined when none is set, and the gateway will say so.
- */
-export function adminTokenFrom(flag: string | undefined, env: Env): string | undefined {
-  const setting = lookup("--token", flag, env);
-  if (setting) return setting.value.trim();
-  const path = configFilePath(env);
-  if (path === undefined) return undefined;
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw new ConfigError("--token", `cannot read ${path}: ${(error as Error).message}`);
-  }
-  let token: unknown;
-  try {
-    token = (JSON.parse(text) as { token?: unknown } | null)?.token;
-  } catch {
-    throw new ConfigError("--token", `${path} is not JSON; expected {"token": "<admin token>"}`);
-  }
-  if (token === undefined) return undefined;
-  if (typeof token !== "string" || token.trim() === "") {
-    throw new ConfigError("--token", `${path}: "token" must be a non-empty string`);
-  }
-  return token.trim();
+/** The admin token management commands send: --token, FERRY_TOKEN, or `token` in the config file. */
+export function adminTokenFrom(
+  flag: string | undefined,
+  env: Env,
+  file?: ClientConfigFile,
+): string | undefined {
+  return lookup("--token", flag, env, file, "token")?.value.trim();
 }

@@ -30,9 +30,17 @@ export function codeName(code: Code): string {
   return name.replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase();
 }
 
-/** The line printed for an error from the server: `<code>: <message>`, with a hint when unreachable. */
+/** The line printed for an error from the server: `<code>: <message>`, with a hint when unreachable or untrusted. */
 export function describeConnectError(err: ConnectError, serverUrl: string): string {
   const text = `${codeName(err.code)}: ${err.rawMessage}`;
+  if (
+    /self[- ]signed certificate|unable to verify the first certificate|unable to get local issuer certificate/i.test(
+      err.rawMessage,
+    ) &&
+    serverUrl.startsWith("https:")
+  ) {
+    return `${text} (pass --gateway-ca-pin with the fingerprint the gateway printed at start, or --gateway-ca FILE)`;
+  }
   if (err.code === Code.Unavailable) {
     return `${text} (is the gateway running at ${serverUrl}? set --server or FERRY_SERVER)`;
   }

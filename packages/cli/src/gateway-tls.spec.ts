@@ -105,6 +105,7 @@ describe("the CLI dialing an https:// gateway", () => {
     const run = await ferry({}, "--server", gateway.url, "clusters");
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("self-signed certificate");
+    expect(run.stderr).toContain("pass --gateway-ca-pin with the fingerprint the gateway printed at start");
     expect(requestsSeen).toBe(before);
   });
 

@@ -63,7 +63,7 @@ describe("runCli", () => {
     });
     expect(await cli.run("clusters")).toBe(1);
     expect(cli.stderr.text).toBe(
-      "ferry: unavailable: connect ECONNREFUSED 127.0.0.1:7443 (is the gateway running at http://127.0.0.1:7443? set --server or FERRY_SERVER)\n",
+      "ferry: unavailable: connect ECONNREFUSED 127.0.0.1:7443 (is the gateway running at https://127.0.0.1:7443? set --server or FERRY_SERVER)\n",
     );
     expect(await cli.run("import", "status")).toBe(1);
     expect(cli.stderr.text).toContain("ferry: unauthenticated: missing token\n");

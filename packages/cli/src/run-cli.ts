@@ -2,6 +2,7 @@ import { ConnectError } from "@connectrpc/connect";
 import { GatewayTrustError } from "@ferry/gateway-trust";
 import { CommanderError } from "commander";
 import type { CliDeps } from "./cli-deps";
+import { ClientConfigFileError } from "./client-config-file";
 import { ConfigError } from "./config";
 import { CommandFailedError, codeName, EXIT_FAILURE, EXIT_OK, EXIT_USAGE, UsageError } from "./errors";
 import { buildProgram } from "./program";
@@ -22,7 +23,12 @@ function reportError(err: unknown, deps: CliDeps): number {
     // Commander has printed the message (or the help) already.
     return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
   }
-  if (err instanceof UsageError || err instanceof ConfigError || err instanceof GatewayTrustError) {
+  if (
+    err instanceof UsageError ||
+    err instanceof ConfigError ||
+    err instanceof GatewayTrustError ||
+    err instanceof ClientConfigFileError
+  ) {
     say(err.message);
     return EXIT_USAGE;
   }

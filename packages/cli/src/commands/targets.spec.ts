@@ -53,7 +53,7 @@ describe("ferry targets", () => {
         "",
       ].join("\n"),
     );
-    expect(cli.serverUrls).toEqual(["http://127.0.0.1:7443"]);
+    expect(cli.serverUrls).toEqual(["https://127.0.0.1:7443"]);
   });
 
   it("add refuses an endpoint that is not a URL before calling the server", async () => {

@@ -164,7 +164,7 @@ describe("the admin token of management commands", () => {
     const cli = cliHarness({}, { admin: listing, env: { FERRY_TOKEN: "", HOME: home } });
     expect(await cli.run("tokens", "list")).toBe(2);
     expect(cli.stderr.text).toBe(
-      `ferry: ${join(home, ".config", "ferry", "config.json")} is not JSON; expected {"token": "<admin token>"}\n`,
+      `ferry: ${join(home, ".config", "ferry", "config.json")} is not JSON; expected {"server": ..., "token": ...}\n`,
     );
   });
 });
