@@ -49,5 +49,10 @@ export interface RunningAgent {
   readonly metricsUrl?: string;
   /** Resolves once the first session with the gateway is established. */
   ready(): Promise<void>;
+  /**
+   * Rejects when the agent stops on its own: the gateway refused its credential for good
+   * (revoked, unknown, another cluster's). Never resolves.
+   */
+  readonly failed: Promise<never>;
   close(): Promise<void>;
 }

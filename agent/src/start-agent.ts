@@ -90,11 +90,14 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     link.once("fatal", reject);
   });
   ready.catch(() => undefined);
+  const failed = new Promise<never>((_, reject) => link.once("fatal", reject));
+  failed.catch(() => undefined);
 
   return {
     remoteWriteUrl,
     metricsUrl,
     ready: () => ready,
+    failed,
     async close() {
       await proxy?.close();
       await metricsServer?.close();

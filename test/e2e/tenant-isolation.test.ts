@@ -253,4 +253,11 @@ describe("tenant isolation and agent authentication", () => {
     const { clusters } = await stack.client.listClusters({});
     expect(clusters.filter((c) => c.id === "tenant-j").map((c) => c.connected)).toEqual([true]);
   });
+
+  it("stops a real agent whose cluster is removed, with the reason, through RunningAgent.failed", async () => {
+    await stack.startAgent("tenant-k");
+    const agent = stack.agents.get("tenant-k");
+    await stack.admin.removeCluster({ clusterId: "tenant-k" });
+    await expect(agent?.failed).rejects.toThrow('cluster "tenant-k" was removed');
+  });
 });

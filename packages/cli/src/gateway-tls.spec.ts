@@ -157,7 +157,12 @@ describe("the CLI dialing an https:// gateway", () => {
       startAgent: async (options): Promise<RunningAgent> => {
         started.push(options);
         shutdown.abort();
-        return { remoteWriteUrl: undefined, ready: async () => {}, close: async () => {} };
+        return {
+          remoteWriteUrl: undefined,
+          ready: async () => {},
+          failed: new Promise<never>(() => {}),
+          close: async () => {},
+        };
       },
     };
     const argv = ["agent", "--gateway", "https://gw:7443", "--cluster", "edge-1", "--gateway-ca-pin"];

@@ -10,6 +10,7 @@ describe("ferry agent --metrics-listen", () => {
         remoteWriteUrl: undefined,
         metricsUrl: "http://0.0.0.0:9465/metrics",
         ready: async () => {},
+        failed: new Promise<never>(() => {}),
         close: async () => {},
       };
     };
@@ -37,7 +38,12 @@ describe("ferry agent --metrics-listen", () => {
       {
         startAgent: async (options) => {
           fromEnv.push(options);
-          return { remoteWriteUrl: undefined, ready: async () => {}, close: async () => {} };
+          return {
+            remoteWriteUrl: undefined,
+            ready: async () => {},
+            failed: new Promise<never>(() => {}),
+            close: async () => {},
+          };
         },
         env: { FERRY_METRICS_LISTEN: "127.0.0.1:9465" },
       },

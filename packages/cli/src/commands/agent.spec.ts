@@ -10,6 +10,7 @@ describe("ferry agent", () => {
       return {
         remoteWriteUrl: "http://0.0.0.0:9201/api/v1/write",
         ready: async () => {},
+        failed: new Promise<never>(() => {}),
         close: async () => {
           closed = true;
         },
@@ -38,6 +39,22 @@ describe("ferry agent", () => {
     );
   });
 
+  it("exits 1 naming the reason when the gateway refuses the agent for good", async () => {
+    let closed = false;
+    const startAgent = async (): Promise<RunningAgent> => ({
+      remoteWriteUrl: undefined,
+      ready: async () => {},
+      failed: Promise.reject(new Error("unauthenticated: the cluster was removed")),
+      close: async () => {
+        closed = true;
+      },
+    });
+    const cli = cliHarness({}, { startAgent, env: { FERRY_GATEWAY: "http://gw:7443" } });
+    expect(await cli.run("agent", "--cluster", "prod")).toBe(1);
+    expect(closed).toBe(true);
+    expect(cli.stderr.text).toContain("ferry: agent stopped: unauthenticated: the cluster was removed\n");
+  });
+
   it("refuses a bad cluster id, naming the flag", async () => {
     const cli = cliHarness({}, { startAgent: async () => Promise.reject(new Error("must not start")) });
     expect(await cli.run("agent", "--gateway", "http://gw", "--cluster", "prod/eu")).toBe(2);
@@ -48,7 +65,12 @@ describe("ferry agent", () => {
     const started: AgentOptions[] = [];
     const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
       started.push(options);
-      return { remoteWriteUrl: undefined, ready: async () => {}, close: async () => {} };
+      return {
+        remoteWriteUrl: undefined,
+        ready: async () => {},
+        failed: new Promise<never>(() => {}),
+        close: async () => {},
+      };
     };
     const cli = cliHarness({}, { startAgent, env: { FERRY_DISCOVERY_NAMESPACE: "monitoring" } });
     const run = cli.run(
@@ -89,7 +111,12 @@ describe("ferry agent", () => {
     const started: AgentOptions[] = [];
     const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
       started.push(options);
-      return { remoteWriteUrl: undefined, ready: async () => {}, close: async () => {} };
+      return {
+        remoteWriteUrl: undefined,
+        ready: async () => {},
+        failed: new Promise<never>(() => {}),
+        close: async () => {},
+      };
     };
     const fromEnv = cliHarness({}, { startAgent, env: { FERRY_BOOTSTRAP_TOKEN: "id.from-env" } });
     const fromFlag = cliHarness({}, { startAgent, env: { FERRY_BOOTSTRAP_TOKEN: "id.from-env" } });

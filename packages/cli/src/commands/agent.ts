@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import type { CliDeps } from "../cli-deps";
 import { type AgentFlags, agentOptionsFrom } from "../config";
+import { CommandFailedError } from "../errors";
 import { waitForAbort } from "../wait-for-abort";
 
 export function registerAgent(program: Command, deps: CliDeps): void {
@@ -51,7 +52,17 @@ export function registerAgent(program: Command, deps: CliDeps): void {
       deps.stderr.write(
         `ferry: agent of cluster ${options.clusterId} dialing ${options.gatewayUrl}${live}${metrics}\n`,
       );
-      await waitForAbort(deps.signal);
+      const failed = agent.failed.then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+      const outcome = await Promise.race([waitForAbort(deps.signal).then(() => undefined), failed]);
+      if (outcome !== undefined) {
+        await agent.close();
+        throw new CommandFailedError(
+          `agent stopped: ${outcome instanceof Error ? outcome.message : String(outcome)}`,
+        );
+      }
       deps.stderr.write("ferry: agent shutting down\n");
       await agent.close();
     });
