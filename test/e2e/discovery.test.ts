@@ -402,10 +402,12 @@ describe("agent/deploy/agent.yaml", () => {
   });
   const find = (kind: string) => manifests.filter((m) => m.kind === kind);
 
-  it("holds a ServiceAccount, a ClusterRole, its binding, the Deployment and its Service", () => {
+  it("holds a ServiceAccount, the bootstrap Secret, the credential's volume, a ClusterRole, its binding, the Deployment and its Service", () => {
     expect(manifests.map((m) => m.kind)).toEqual([
       "Namespace",
       "ServiceAccount",
+      "Secret",
+      "PersistentVolumeClaim",
       "ClusterRole",
       "ClusterRoleBinding",
       "Deployment",
@@ -436,9 +438,29 @@ describe("agent/deploy/agent.yaml", () => {
     expect(container?.command.slice(-2)).toEqual(["ferry", "agent"]);
     expect(container?.args.map((a) => a.split("=")[0])).toEqual([
       "--gateway",
+      "--gateway-ca-pin",
       "--cluster",
+      "--data-dir",
       "--remote-write-listen",
     ]);
+  });
+
+  it("takes the bootstrap token from the Secret and keeps the credential on the claim", () => {
+    const pod = find("Deployment")[0]?.spec?.template?.spec as unknown as {
+      containers: Array<{
+        args: string[];
+        env: Array<{ name: string; valueFrom?: { secretKeyRef?: { name: string } } }>;
+        volumeMounts: Array<{ name: string; mountPath: string }>;
+      }>;
+      volumes: Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>;
+    };
+    const container = pod.containers[0];
+    const token = container?.env.find((e) => e.name === "FERRY_BOOTSTRAP_TOKEN");
+    expect(token?.valueFrom?.secretKeyRef?.name).toBe(find("Secret")[0]?.metadata.name);
+    const dataDir = container?.args.find((a) => a.startsWith("--data-dir="))?.split("=")[1];
+    const mount = container?.volumeMounts.find((m) => m.mountPath === dataDir);
+    const volume = pod.volumes.find((v) => v.name === mount?.name);
+    expect(volume?.persistentVolumeClaim?.claimName).toBe(find("PersistentVolumeClaim")[0]?.metadata.name);
   });
 
   it("is what the README points to", async () => {
