@@ -48,7 +48,7 @@ export interface GatewayServerOptions {
 }
 
 /**
- * The gateway's HTTP/2 server (h2c), serving Connect, gRPC and gRPC-Web on one port,
+ * The gateway's HTTP/2 server (TLS, or h2c for local use), serving Connect, gRPC and gRPC-Web on one port,
  * built without listening so tests can start it on port 0 and close it.
  */
 export class GatewayServer {
