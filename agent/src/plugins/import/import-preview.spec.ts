@@ -7,9 +7,10 @@ import { create } from "@bufbuild/protobuf";
 import { timestampFromMs, timestampMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { MatchType, PreviewImportSchema, SourceAuthSchema } from "@ferry/api";
-import { compressBlock, encodeWriteRequest, uncompressBlock, type WriteSeries } from "@ferry/prompb";
+import type { WriteSeries } from "@ferry/prompb";
 import { previewImport } from "./import-preview";
 import { DEFAULT_IMPORT_RUN, type ImportRunOptions } from "./import-run";
+import { samplesReadResponse } from "./testing/samples-read-response";
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -61,49 +62,6 @@ const SOURCE: WriteSeries[] = [
 ];
 const TOTAL_SAMPLES = 3 * ((10 * HOUR) / STEP);
 
-/** Start and end of each query of an uncompressed ReadRequest (fields 1.1 and 1.2). */
-function queryRanges(body: Uint8Array): [number, number][] {
-  let pos = 0;
-  const varint = (): number => {
-    let n = 0;
-    for (let mul = 1; ; mul *= 128) {
-      const b = body[pos++] as number;
-      n += (b & 0x7f) * mul;
-      if (b < 0x80) return n;
-    }
-  };
-  const ranges: [number, number][] = [];
-  while (pos < body.length) {
-    const tag = varint();
-    const len = varint();
-    if (tag !== 0x0a) {
-      pos += len;
-      continue;
-    }
-    const stop = pos + len;
-    const range: [number, number] = [0, 0];
-    while (pos < stop) {
-      const t = varint();
-      if (t === 0x08 || t === 0x10) range[t === 0x08 ? 0 : 1] = varint();
-      else if ((t & 7) === 2) pos += varint();
-      else varint();
-    }
-    ranges.push(range);
-  }
-  return ranges;
-}
-
-function lengthPrefixed(tag: number, payload: Uint8Array): Uint8Array {
-  const len: number[] = [];
-  let n = payload.length;
-  while (n >= 0x80) {
-    len.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  len.push(n);
-  return Buffer.concat([Uint8Array.of(tag, ...len), payload]);
-}
-
 interface Source {
   url: string;
   reads: [number, number][];
@@ -139,16 +97,8 @@ async function startSource(opts: { seriesApi: boolean; readStatus?: number }): P
         res.writeHead(opts.readStatus ?? 404).end("not here");
         return;
       }
-      const results = queryRanges(uncompressBlock(body, 1 << 20)).map(([from, to]) => {
-        reads.push([from, to]);
-        const inRange = SOURCE.map((s) => ({
-          labels: s.labels,
-          samples: s.samples.filter((x) => x.timestampMs >= from && x.timestampMs <= to),
-        })).filter((s) => s.samples.length > 0);
-        return lengthPrefixed(0x0a, encodeWriteRequest(inRange));
-      });
       res.writeHead(200, { "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy" });
-      res.end(compressBlock(Buffer.concat(results)));
+      res.end(samplesReadResponse(SOURCE, body, reads));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -4,15 +4,9 @@ import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError } from "@connectrpc/connect";
 import { CountSamplesSchema, MatchType } from "@ferry/api";
-import {
-  compressBlock,
-  DEFAULT_BATCH_LIMITS,
-  encodeWriteRequest,
-  type Histogram,
-  uncompressBlock,
-  type WriteSeries,
-} from "@ferry/prompb";
+import { DEFAULT_BATCH_LIMITS, type Histogram, type WriteSeries } from "@ferry/prompb";
 import { SampleCounter } from "./sample-counter";
+import { samplesReadResponse } from "./testing/samples-read-response";
 
 const W = 60_000;
 const START = 600_000;
@@ -73,53 +67,6 @@ const SOURCE: WriteSeries[] = [
   },
 ];
 
-/** Start and end of the queries of an uncompressed ReadRequest (fields 1.1 and 1.2). */
-function queryRanges(body: Uint8Array): [number, number][] {
-  let pos = 0;
-  const varint = (): number => {
-    let n = 0;
-    let mul = 1;
-    for (;;) {
-      const b = body[pos++] as number;
-      n += (b & 0x7f) * mul;
-      if (b < 0x80) return n;
-      mul *= 128;
-    }
-  };
-  const ranges: [number, number][] = [];
-  while (pos < body.length) {
-    const tag = varint();
-    if (tag !== 0x0a) {
-      // accepted_response_types: packed (length-delimited) or one varint.
-      const n = varint();
-      if ((tag & 7) === 2) pos += n;
-      continue;
-    }
-    const len = varint();
-    const stop = pos + len;
-    const range: [number, number] = [0, 0];
-    while (pos < stop) {
-      const t = varint();
-      if (t === 0x08 || t === 0x10) range[t === 0x08 ? 0 : 1] = varint();
-      else if ((t & 7) === 2) pos += varint();
-      else varint();
-    }
-    ranges.push(range);
-  }
-  return ranges;
-}
-
-function lengthPrefixed(tag: number, payload: Uint8Array): Uint8Array {
-  const len: number[] = [];
-  let n = payload.length;
-  while (n >= 0x80) {
-    len.push((n & 0x7f) | 0x80);
-    n >>>= 7;
-  }
-  len.push(n);
-  return Buffer.concat([Uint8Array.of(tag, ...len), payload]);
-}
-
 interface FakeSource {
   url: string;
   reads: [number, number][];
@@ -136,18 +83,8 @@ async function startFakeSource(status = 200): Promise<FakeSource> {
         res.writeHead(status).end("source broken");
         return;
       }
-      const results = queryRanges(uncompressBlock(Buffer.concat(parts), 1 << 20)).map(([from, to]) => {
-        reads.push([from, to]);
-        const inRange = SOURCE.map((s) => ({
-          labels: s.labels,
-          samples: s.samples.filter((x) => x.timestampMs >= from && x.timestampMs <= to),
-          histograms: (s.histograms ?? []).filter((h) => h.timestampMs >= from && h.timestampMs <= to),
-        })).filter((s) => s.samples.length + s.histograms.length > 0);
-        // A QueryResult holds `repeated TimeSeries timeseries = 1`, as a WriteRequest does.
-        return lengthPrefixed(0x0a, encodeWriteRequest(inRange));
-      });
       res.writeHead(200, { "Content-Type": "application/x-protobuf", "Content-Encoding": "snappy" });
-      res.end(compressBlock(Buffer.concat(results)));
+      res.end(samplesReadResponse(SOURCE, Buffer.concat(parts), reads));
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
