@@ -32,6 +32,11 @@ export interface AgentOptions {
 export interface ImportTuning {
   /** Write requests in flight per import (the memory bound is this × the batch size). */
   concurrency?: number;
+  /**
+   * Samples per write request (default 40 000). Keep it under the sink's per-tenant burst
+   * (Cortex's ingestion_burst_size): a larger request is never admitted.
+   */
+  batchSamples?: number;
   /** Uncompressed remote-read bytes a time window should come close to. */
   windowTargetBytes?: number;
   /** Duration of the first window, before sizing by response bytes takes over. */

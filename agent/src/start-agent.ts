@@ -127,6 +127,10 @@ function importRunOptions(tuning: ImportTuning = {}): ImportRunOptions {
     ...d,
     concurrency: positive("import concurrency", tuning.concurrency ?? d.concurrency),
     readDeadlineMs: positive("read deadline", tuning.readDeadlineMs ?? d.readDeadlineMs),
+    limits: {
+      ...d.limits,
+      maxSamples: positive("batch samples", tuning.batchSamples ?? d.limits.maxSamples),
+    },
     planner: {
       targetBytes: positive("window target bytes", tuning.windowTargetBytes ?? d.planner.targetBytes),
       initialMs: positive("initial window", tuning.initialWindowMs ?? d.planner.initialMs),

@@ -178,13 +178,14 @@ describe("envName", () => {
 describe("agent import tuning flags", () => {
   const base = { gateway: "http://gw:7443", cluster: "c1" };
 
-  it("reads write concurrency, window bytes and the read deadline", () => {
+  it("reads write concurrency, batch samples, window bytes and the read deadline", () => {
     const options = agentOptionsFrom(
       { ...base, writeConcurrency: "8", windowBytes: "32MiB", readDeadline: "30s" },
-      {},
+      { FERRY_BATCH_SAMPLES: "20000" },
     );
     expect(options.import).toEqual({
       concurrency: 8,
+      batchSamples: 20_000,
       windowTargetBytes: 32 * 1024 * 1024,
       readDeadlineMs: 30_000,
     });
@@ -192,6 +193,7 @@ describe("agent import tuning flags", () => {
 
   it("names the flag of a bad value", () => {
     expect(() => agentOptionsFrom({ ...base, writeConcurrency: "0" }, {})).toThrow(/--write-concurrency/);
+    expect(() => agentOptionsFrom({ ...base, batchSamples: "0" }, {})).toThrow(/--batch-samples/);
     expect(() => agentOptionsFrom({ ...base, windowBytes: "12 apples" }, {})).toThrow(/--window-bytes/);
     expect(() => agentOptionsFrom({ ...base, windowBytes: "1k" }, {})).toThrow(/at least 64KiB/);
   });

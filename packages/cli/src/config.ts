@@ -59,6 +59,7 @@ export interface AgentFlags extends TrustFlags {
   readDeadline?: string;
   writeConcurrency?: string;
   windowBytes?: string;
+  batchSamples?: string;
   cluster?: string;
   dataDir?: string;
   remoteWriteListen?: string;
@@ -289,6 +290,8 @@ export function agentOptionsFrom(flags: AgentFlags, env: Env): AgentOptions {
   if (readDeadline) tuning.readDeadlineMs = durationMs(readDeadline);
   const concurrency = lookup("--write-concurrency", flags.writeConcurrency, env);
   if (concurrency) tuning.concurrency = wholeNumber(concurrency, 1, 64);
+  const batchSamples = lookup("--batch-samples", flags.batchSamples, env);
+  if (batchSamples) tuning.batchSamples = wholeNumber(batchSamples, 1, 1_000_000);
   const windowBytes = lookup("--window-bytes", flags.windowBytes, env);
   if (windowBytes) tuning.windowTargetBytes = byteSize(windowBytes);
   if (Object.keys(tuning).length > 0) options.import = tuning;

@@ -27,9 +27,15 @@ export interface BatchLimits {
   maxBytes: number;
 }
 
-/** 10 000 samples (Prometheus sends 2 000 per request by default; Cortex takes far more) or 4 MiB. */
+/**
+ * 40 000 samples or 4 MiB. Each push costs the agent and the gateway a fixed amount of CPU (a gRPC
+ * call, an HTTP request to the sink): on the 5.76 M-sample bench, 40 000 instead of 10 000 cut the
+ * CPU of both by about a third (gateway by half) and raised the speed by a third. It stays below
+ * Cortex's default ingestion burst (50 000; a larger request is never admitted) and Mimir's
+ * (200 000); its body is about 1 MiB, far below receivers' request size limits.
+ */
 export const DEFAULT_BATCH_LIMITS: Readonly<BatchLimits> = Object.freeze({
-  maxSamples: 10_000,
+  maxSamples: 40_000,
   maxBytes: 4 * 1024 * 1024,
 });
 

@@ -24,6 +24,10 @@ export function registerAgent(program: Command, deps: CliDeps): void {
       "write requests in flight per import; memory is about this × 4 MiB (env FERRY_WRITE_CONCURRENCY, default 4)",
     )
     .option(
+      "--batch-samples <n>",
+      "samples per write request; keep it under the sink's per-tenant burst, e.g. Cortex's ingestion_burst_size (env FERRY_BATCH_SAMPLES, default 40000)",
+    )
+    .option(
       "--window-bytes <size>",
       "remote-read response size a time window aims at, e.g. 16MiB (env FERRY_WINDOW_BYTES, default 16MiB)",
     )
