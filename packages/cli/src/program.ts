@@ -30,20 +30,20 @@ export function buildProgram(deps: CliDeps): Command {
     .version(cliVersion(), "-v, --version")
     .option(
       "--server <url>",
-      `gateway for management commands (env FERRY_SERVER, default ${DEFAULT_SERVER_URL})`,
+      `gateway for management commands (env FERRY_SERVER, else "server" in ~/.config/ferry/config.json, default ${DEFAULT_SERVER_URL})`,
     )
     .option(
       "--token <token>",
-      "the gateway's admin token (env FERRY_TOKEN, else the token of ~/.config/ferry/config.json)",
+      'the gateway\'s admin token (env FERRY_TOKEN, else "token" in ~/.config/ferry/config.json)',
     )
     // Global, so one setting serves the management commands and `ferry agent` alike.
     .option(
       "--gateway-ca <file>",
-      "PEM CA (or certificate) an https:// gateway's certificate must chain to, for management commands and ferry agent (env FERRY_GATEWAY_CA; default: the system CAs)",
+      'PEM CA (or certificate) an https:// gateway\'s certificate must chain to, for management commands and ferry agent (env FERRY_GATEWAY_CA, or for management commands "gatewayCa" in the config file; default: the system CAs)',
     )
     .option(
       "--gateway-ca-pin <sha256:hex>",
-      "accept exactly the gateway certificate with this SHA-256 fingerprint, as `ferry gateway` prints it; comma-separated for several (env FERRY_GATEWAY_CA_PIN)",
+      'accept exactly the gateway certificate with this SHA-256 fingerprint, as `ferry gateway` prints it; comma-separated for several (env FERRY_GATEWAY_CA_PIN, or for management commands "gatewayCaPin" in the config file)',
     )
     .addOption(
       new Option("-o, --output <format>", "output format").choices(["table", "json"]).default("table"),
