@@ -1,6 +1,6 @@
-import { TextDecoder } from "node:util";
 import { MalformedError } from "./errors";
 import { ProtoWriter } from "./private/proto-writer";
+import { readSeriesLabels } from "./private/series-labels";
 import { WireReader } from "./private/wire-reader";
 import type { WriteBatch } from "./write-batch";
 
@@ -19,8 +19,6 @@ export interface RelabelRules {
   /** True for a series to leave out, given its labels (sorted as on the wire). */
   drop?: (labels: readonly Label[]) => boolean;
 }
-
-const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Rewrites the series of write batches: adds labels and leaves out series. Work is per series
@@ -81,42 +79,7 @@ export class SeriesRelabeler {
   }
 
   private readLabels(body: Uint8Array, start: number, end: number): Label[] {
-    const labels: Label[] = [];
-    const fields = this.fields.reset(body, start, end);
-    while (!fields.done) {
-      const tag = fields.uvarint();
-      if (tag !== LABEL_TAG) {
-        fields.skipField(tag);
-        continue;
-      }
-      const labelEnd = fields.lengthDelimited();
-      let name = "";
-      let value = "";
-      const r = this.label.reset(body, fields.pos, labelEnd);
-      while (!r.done) {
-        const t = r.uvarint();
-        if (t === NAME_TAG || t === VALUE_TAG) {
-          const e = r.lengthDelimited();
-          const text = decodeLabelText(body.subarray(r.pos, e));
-          r.pos = e;
-          if (t === NAME_TAG) name = text;
-          else value = text;
-        } else {
-          r.skipField(t);
-        }
-      }
-      fields.pos = labelEnd;
-      labels.push([name, value]);
-    }
-    return labels;
-  }
-}
-
-function decodeLabelText(bytes: Uint8Array): string {
-  try {
-    return decoder.decode(bytes);
-  } catch (err) {
-    throw new MalformedError("label is not valid UTF-8", { cause: err });
+    return readSeriesLabels(this.fields.reset(body, start, end), this.label);
   }
 }
 

@@ -1,15 +1,11 @@
-import { TextDecoder } from "node:util";
-import { MalformedError } from "./errors";
 import { HistogramTag } from "./private/histogram-tags";
+import { readSeriesLabels } from "./private/series-labels";
 import { WireReader } from "./private/wire-reader";
 import type { Label } from "./relabel";
 
 const TIMESERIES_TAG = 0x0a; // WriteRequest.timeseries = 1
-const LABEL_TAG = 0x0a; // TimeSeries.labels = 1
 const SAMPLE_TAG = 0x12; // TimeSeries.samples = 2
 const HISTOGRAM_TAG = 0x22; // TimeSeries.histograms = 4
-const NAME_TAG = 0x0a; // Label.name = 1
-const VALUE_TAG = 0x12; // Label.value = 2
 const SAMPLE_VALUE_TAG = 0x09; // Sample.value = 1, fixed64
 const SAMPLE_TIMESTAMP_TAG = 0x10; // Sample.timestamp = 2
 
@@ -29,8 +25,6 @@ export interface SampleVisitor {
   sample(timestampMs: number, stale: boolean, histogram: boolean): void;
 }
 
-const decoder = new TextDecoder("utf-8", { fatal: true });
-
 /**
  * Walks an uncompressed `WriteRequest` and reports every series' labels and every sample's
  * timestamp and staleness, without building sample objects (for counting what a read holds).
@@ -48,7 +42,7 @@ export function scanWriteRequest(body: Uint8Array, visitor: SampleVisitor): void
     const end = top.lengthDelimited();
     const start = top.pos;
     top.pos = end;
-    visitor.series(readLabels(fields.reset(body, start, end), inner));
+    visitor.series(readSeriesLabels(fields.reset(body, start, end), inner));
     fields.reset(body, start, end);
     while (!fields.done) {
       const t = fields.uvarint();
@@ -63,41 +57,6 @@ export function scanWriteRequest(body: Uint8Array, visitor: SampleVisitor): void
       }
     }
   }
-}
-
-function readLabels(fields: WireReader, inner: WireReader): Label[] {
-  const labels: Label[] = [];
-  while (!fields.done) {
-    const tag = fields.uvarint();
-    if (tag !== LABEL_TAG) {
-      fields.skipField(tag);
-      continue;
-    }
-    const stop = fields.lengthDelimited();
-    let name = "";
-    let value = "";
-    const r = inner.reset(fields.buf, fields.pos, stop);
-    while (!r.done) {
-      const t = r.uvarint();
-      if (t === NAME_TAG || t === VALUE_TAG) {
-        const e = r.lengthDelimited();
-        let text: string;
-        try {
-          text = decoder.decode(r.buf.subarray(r.pos, e));
-        } catch (err) {
-          throw new MalformedError("label is not valid UTF-8", { cause: err });
-        }
-        if (t === NAME_TAG) name = text;
-        else value = text;
-        r.pos = e;
-      } else {
-        r.skipField(t);
-      }
-    }
-    fields.pos = stop;
-    labels.push([name, value]);
-  }
-  return labels;
 }
 
 function scanSample(r: WireReader, visitor: SampleVisitor): void {
