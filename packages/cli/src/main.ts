@@ -1,5 +1,3 @@
-import { startAgent } from "@ferry/agent";
-import { startGateway } from "@ferry/gateway";
 import { closeImportClients, createAdminClient, createImportClient } from "./client";
 import { EXIT_INTERRUPTED } from "./errors";
 import { runCli } from "./run-cli";
@@ -23,8 +21,9 @@ runCli(process.argv.slice(2), {
   signal: shutdown.signal,
   createClient: createImportClient,
   createAdminClient,
-  startGateway,
-  startAgent,
+  // Loaded on use: an agent process need not load the gateway (etcd client, X.509), nor the reverse.
+  startGateway: async (options) => (await import("@ferry/gateway")).startGateway(options),
+  startAgent: async (options) => (await import("@ferry/agent")).startAgent(options),
 }).then(
   (code) => {
     closeImportClients();
