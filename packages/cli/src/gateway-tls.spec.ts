@@ -9,6 +9,7 @@ import { closeImportClients, createAdminClient, createImportClient } from "./cli
 import type { Env } from "./config";
 import { runCli } from "./run-cli";
 import { CapturedStream } from "./testing/cli-harness";
+import { runningAgentFixture } from "./testing/fixtures";
 
 // The real CLI against a real gateway serving a self-signed certificate. The server side counts
 // every request it is handed, to show that a refused certificate means no request was sent.
@@ -157,12 +158,7 @@ describe("the CLI dialing an https:// gateway", () => {
       startAgent: async (options): Promise<RunningAgent> => {
         started.push(options);
         shutdown.abort();
-        return {
-          remoteWriteUrl: undefined,
-          ready: async () => {},
-          failed: new Promise<never>(() => {}),
-          close: async () => {},
-        };
+        return runningAgentFixture();
       },
     };
     const argv = ["agent", "--gateway", "https://gw:7443", "--cluster", "edge-1", "--gateway-ca-pin"];

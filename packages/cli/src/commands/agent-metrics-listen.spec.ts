@@ -1,18 +1,13 @@
 import type { AgentOptions, RunningAgent } from "@ferry/agent";
 import { cliHarness } from "../testing/cli-harness";
+import { runningAgentFixture } from "../testing/fixtures";
 
 describe("ferry agent --metrics-listen", () => {
   it("passes the flag (or FERRY_METRICS_LISTEN) on and says where the metrics are", async () => {
     const started: AgentOptions[] = [];
     const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
       started.push(options);
-      return {
-        remoteWriteUrl: undefined,
-        metricsUrl: "http://0.0.0.0:9465/metrics",
-        ready: async () => {},
-        failed: new Promise<never>(() => {}),
-        close: async () => {},
-      };
+      return runningAgentFixture({ metricsUrl: "http://0.0.0.0:9465/metrics" });
     };
     const cli = cliHarness({}, { startAgent, env: { FERRY_METRICS_LISTEN: "127.0.0.1:1" } });
     const run = cli.run(
@@ -38,12 +33,7 @@ describe("ferry agent --metrics-listen", () => {
       {
         startAgent: async (options) => {
           fromEnv.push(options);
-          return {
-            remoteWriteUrl: undefined,
-            ready: async () => {},
-            failed: new Promise<never>(() => {}),
-            close: async () => {},
-          };
+          return runningAgentFixture();
         },
         env: { FERRY_METRICS_LISTEN: "127.0.0.1:9465" },
       },

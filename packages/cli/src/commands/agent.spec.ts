@@ -1,5 +1,6 @@
 import type { AgentOptions, RunningAgent } from "@ferry/agent";
 import { cliHarness } from "../testing/cli-harness";
+import { runningAgentFixture } from "../testing/fixtures";
 
 describe("ferry agent", () => {
   it("builds the options, runs until SIGTERM, then closes", async () => {
@@ -7,14 +8,12 @@ describe("ferry agent", () => {
     let closed = false;
     const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
       started.push(options);
-      return {
+      return runningAgentFixture({
         remoteWriteUrl: "http://0.0.0.0:9201/api/v1/write",
-        ready: async () => {},
-        failed: new Promise<never>(() => {}),
         close: async () => {
           closed = true;
         },
-      };
+      });
     };
     const cli = cliHarness(
       {},
@@ -41,14 +40,13 @@ describe("ferry agent", () => {
 
   it("exits 1 naming the reason when the gateway refuses the agent for good", async () => {
     let closed = false;
-    const startAgent = async (): Promise<RunningAgent> => ({
-      remoteWriteUrl: undefined,
-      ready: async () => {},
-      failed: Promise.reject(new Error("unauthenticated: the cluster was removed")),
-      close: async () => {
-        closed = true;
-      },
-    });
+    const startAgent = async (): Promise<RunningAgent> =>
+      runningAgentFixture({
+        failed: Promise.reject(new Error("unauthenticated: the cluster was removed")),
+        close: async () => {
+          closed = true;
+        },
+      });
     const cli = cliHarness({}, { startAgent, env: { FERRY_GATEWAY: "http://gw:7443" } });
     expect(await cli.run("agent", "--cluster", "prod")).toBe(1);
     expect(closed).toBe(true);
@@ -65,12 +63,7 @@ describe("ferry agent", () => {
     const started: AgentOptions[] = [];
     const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
       started.push(options);
-      return {
-        remoteWriteUrl: undefined,
-        ready: async () => {},
-        failed: new Promise<never>(() => {}),
-        close: async () => {},
-      };
+      return runningAgentFixture();
     };
     const cli = cliHarness({}, { startAgent, env: { FERRY_DISCOVERY_NAMESPACE: "monitoring" } });
     const run = cli.run(
@@ -111,12 +104,7 @@ describe("ferry agent", () => {
     const started: AgentOptions[] = [];
     const startAgent = async (options: AgentOptions): Promise<RunningAgent> => {
       started.push(options);
-      return {
-        remoteWriteUrl: undefined,
-        ready: async () => {},
-        failed: new Promise<never>(() => {}),
-        close: async () => {},
-      };
+      return runningAgentFixture();
     };
     const fromEnv = cliHarness({}, { startAgent, env: { FERRY_BOOTSTRAP_TOKEN: "id.from-env" } });
     const fromFlag = cliHarness({}, { startAgent, env: { FERRY_BOOTSTRAP_TOKEN: "id.from-env" } });

@@ -1,5 +1,6 @@
 import { create, type MessageInitShape } from "@bufbuild/protobuf";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import type { RunningAgent } from "@ferry/agent";
 import { type Import, ImportSchema, ImportState, RejectReason } from "@ferry/api";
 import { NOW_MS } from "./cli-harness";
 
@@ -32,4 +33,15 @@ export function importFixture(init: ImportInit = {}): Import {
     percent: 40,
     ...init,
   });
+}
+
+/** A RunningAgent that runs until closed and fails never; `init` overrides any part. */
+export function runningAgentFixture(init: Partial<RunningAgent> = {}): RunningAgent {
+  return {
+    remoteWriteUrl: undefined,
+    ready: async () => {},
+    failed: new Promise<never>(() => {}),
+    close: async () => {},
+    ...init,
+  };
 }
