@@ -184,6 +184,42 @@ describe("ChunkedReadDecoder", () => {
     expect(batches[0]!.samples).toBe(1000);
   });
 
+  it("starts a new batch rather than split a series that fits in one", () => {
+    // 100-sample batches: a fill-to-the-brim cut would split b (60 after a's 60) and c.
+    const body = streamedBody([series("a", 60), series("b", 60), series("c", 30), series("d", 30)], 1);
+    const { batches } = decodeBody(body, { ...everything, limits: { maxSamples: 100, maxBytes: 1 << 20 } });
+    expect(batches.map((b) => [b.samples, b.series, b.continuesSeries])).toEqual([
+      [60, 1, false],
+      [90, 2, false],
+      [30, 1, false],
+    ]);
+    expect(joinBatches(batches).map((s) => s.samples.length)).toEqual([60, 60, 30, 30]);
+  });
+
+  it("still splits a series larger than a batch, flagging the later parts", () => {
+    const body = streamedBody([series("a", 30), series("big", 250)], 1);
+    const { batches } = decodeBody(body, { ...everything, limits: { maxSamples: 100, maxBytes: 1 << 20 } });
+    // big does not fit in any batch: it fills the first one up and continues in the next ones.
+    expect(batches.map((b) => [b.samples, b.continuesSeries])).toEqual([
+      [100, false],
+      [100, true],
+      [80, true],
+    ]);
+  });
+
+  it("counts only the chunks inside the window when deciding whether a series fits", () => {
+    // b has 240 samples in 2 chunks, but the window keeps only its first chunk (120).
+    const b = series("b", 240);
+    const window = { minMs: 0, maxMs: b.samples[119]![0] };
+    const body = streamedBody([series("a", 60), b], 1);
+    // All 240 would never fit in a 150-sample batch (so cutting early would gain nothing); 120 do.
+    const { batches } = decodeBody(body, { ...window, limits: { maxSamples: 150, maxBytes: 1 << 20 } });
+    expect(batches.map((x) => [x.samples, x.continuesSeries])).toEqual([
+      [60, false],
+      [120, false],
+    ]);
+  });
+
   it("writes each sample as value (fixed64, raw bits) then timestamp (varint)", () => {
     const stale = 0x7ff0000000000002n;
     const body = streamedBody([{ labels: [["a", "b"]], samples: [[1_000, stale]] }]);

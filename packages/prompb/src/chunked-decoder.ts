@@ -29,6 +29,15 @@ export interface ChunkedReadDecoderOptions {
   maxFrameBytes?: number;
 }
 
+/** The fields of one `Chunk` record; `dataStart` is -1 when it has no data. */
+interface ChunkMeta {
+  minTime: number;
+  maxTime: number;
+  encoding: number;
+  dataStart: number;
+  dataEnd: number;
+}
+
 /** What the open part of a series holds: a series that changes kind gets a new part. */
 const FLOATS = 1;
 const HISTOGRAMS = 2;
@@ -60,6 +69,7 @@ export class ChunkedReadDecoder {
   private readonly response = new WireReader();
   private readonly series = new WireReader();
   private readonly chunk = new WireReader();
+  private readonly meta: ChunkMeta = { minTime: 0, maxTime: 0, encoding: 0, dataStart: -1, dataEnd: -1 };
   private readonly xor = new XorChunkIterator();
   private readonly histogram = new HistogramChunkIterator();
   private readonly floatHistogram = new FloatHistogramChunkIterator();
@@ -153,6 +163,7 @@ export class ChunkedReadDecoder {
       this.seriesOpen = true;
       this.seriesQuery = queryIndex;
       this.seriesWritten = false;
+      this.startSeriesWhole(frame, start, end);
     }
     r.reset(frame, start, end);
     while (!r.done) {
@@ -167,34 +178,65 @@ export class ChunkedReadDecoder {
     }
   }
 
-  private decodeChunk(frame: Uint8Array, start: number, end: number): void {
+  /** Reads a `Chunk` record's fields into `this.meta`. */
+  private readChunkMeta(frame: Uint8Array, start: number, end: number): ChunkMeta {
     const r = this.chunk.reset(frame, start, end);
-    let minTime = 0;
-    let maxTime = 0;
-    let encoding = 0;
-    let dataStart = -1;
-    let dataEnd = -1;
+    const meta = this.meta;
+    meta.minTime = 0;
+    meta.maxTime = 0;
+    meta.encoding = 0;
+    meta.dataStart = -1;
+    meta.dataEnd = -1;
     while (!r.done) {
       const tag = r.uvarint();
       switch (tag) {
         case MIN_TIME_TAG:
-          minTime = r.int64();
+          meta.minTime = r.int64();
           break;
         case MAX_TIME_TAG:
-          maxTime = r.int64();
+          meta.maxTime = r.int64();
           break;
         case TYPE_TAG:
-          encoding = r.int64();
+          meta.encoding = r.int64();
           break;
         case DATA_TAG:
-          dataEnd = r.lengthDelimited();
-          dataStart = r.pos;
-          r.pos = dataEnd;
+          meta.dataEnd = r.lengthDelimited();
+          meta.dataStart = r.pos;
+          r.pos = meta.dataEnd;
           break;
         default:
           r.skipField(tag);
       }
     }
+    return meta;
+  }
+
+  /**
+   * Samples a new series brings into the window at most (each chunk's 2-byte header counts its
+   * samples; chunks across the window's edges count whole), and the latest of their timestamps.
+   */
+  private countInWindow(frame: Uint8Array, start: number, end: number): { samples: number; lastMs: number } {
+    const r = this.series.reset(frame, start, end);
+    let samples = 0;
+    let lastMs = this.minMs;
+    while (!r.done) {
+      const tag = r.uvarint();
+      if (tag !== CHUNK_TAG) {
+        r.skipField(tag);
+        continue;
+      }
+      const stop = r.lengthDelimited();
+      const m = this.readChunkMeta(frame, r.pos, stop);
+      r.pos = stop;
+      if (m.dataEnd - m.dataStart < 2 || m.maxTime < this.minMs || m.minTime > this.maxMs) continue;
+      samples += (frame[m.dataStart]! << 8) | frame[m.dataStart + 1]!;
+      lastMs = Math.max(lastMs, Math.min(m.maxTime, this.maxMs));
+    }
+    return { samples, lastMs };
+  }
+
+  private decodeChunk(frame: Uint8Array, start: number, end: number): void {
+    const { minTime, maxTime, encoding, dataStart, dataEnd } = this.readChunkMeta(frame, start, end);
     this.chunksRead++;
     if (encoding < ChunkEncoding.XOR || encoding > ChunkEncoding.FLOAT_HISTOGRAM) {
       throw new UnsupportedChunkEncodingError(encoding);
@@ -244,6 +286,21 @@ export class ChunkedReadDecoder {
     this.makeRoom(field.len, HISTOGRAMS);
     this.batches.appendToPart(field.buf, 0, field.len, 0, 1);
     this.histogramsRead++;
+  }
+
+  /**
+   * Cuts the batch before a series that would not fit in it but fits in an empty one, so the
+   * series is not split: a batch continuing a series must wait for the one before it to be
+   * acknowledged, and with every batch split that way the writes would go one at a time.
+   * Series larger than a batch are still split, and so are those Prometheus spreads over frames.
+   */
+  private startSeriesWhole(frame: Uint8Array, start: number, end: number): void {
+    const b = this.batches;
+    if (b.isEmpty) return;
+    const { samples, lastMs } = this.countInWindow(frame, start, end);
+    if (samples === 0) return;
+    const bytes = this.labels.len + samples * sampleFieldSize(lastMs);
+    if (!b.fitsNewPart(bytes, samples) && b.fitsEmpty(bytes, samples)) b.flush();
   }
 
   /** Leaves a part of the open series of `kind` open, with room for one more sample of `bytes`. */
