@@ -8,6 +8,14 @@ const { spawnManaged } = require("@ferry/local-prometheus");
 
 const FERRY = join(__dirname, "..", "..", "packages", "cli", "bin", "ferry.js");
 
+/** The node flags of ferry.js's `#!/usr/bin/env -S node ...` line: processes run as installed. */
+const FERRY_NODE_FLAGS = (() => {
+  const first = readFileSync(FERRY, "utf8").split("\n", 1)[0];
+  const m = /^#!\S*env -S node\b(.*)$/.exec(first);
+  if (!m) throw new Error(`${FERRY} does not start with "#!/usr/bin/env -S node ...": ${first}`);
+  return m[1].trim().split(/\s+/).filter(Boolean);
+})();
+
 function ferryEnv() {
   return { ...process.env, FERRY_LOG_LEVEL: process.env.FERRY_LOG_LEVEL ?? "info" };
 }
@@ -31,7 +39,8 @@ const adminTokens = new Map();
 /** `ferry gateway` on a free port; resolves with its URL and admin token once it listens. */
 async function startGateway({ dataDir, remoteWriteUrl, queryUrl, nodeArgs = [] }) {
   const adminTokenFile = join(dataDir, "admin-token");
-  const args = [...nodeArgs, FERRY, "gateway", "--listen", "127.0.0.1:0", "--data-dir", dataDir];
+  const args = [...FERRY_NODE_FLAGS, ...nodeArgs, FERRY, "gateway", "--listen", "127.0.0.1:0"];
+  args.push("--data-dir", dataDir);
   args.push("--remote-write-url", remoteWriteUrl, "--query-url", queryUrl);
   // h2c, as the yardsticks were measured; TLS costs are not what these benches look at.
   args.push("--plaintext");
@@ -48,6 +57,7 @@ async function startGateway({ dataDir, remoteWriteUrl, queryUrl, nodeArgs = [] }
 async function startAgent({ gatewayUrl, cluster, dataDir, nodeArgs = [] }) {
   const { secret } = await ferryJson(gatewayUrl, ["tokens", "create", "--cluster", cluster]);
   const args = [
+    ...FERRY_NODE_FLAGS,
     ...nodeArgs,
     FERRY,
     "agent",
@@ -84,7 +94,7 @@ process.on("exit", () => {
  */
 function ferryCli(server, args, onStdout) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [FERRY, "--server", server, ...args], {
+    const child = spawn(process.execPath, [...FERRY_NODE_FLAGS, FERRY, "--server", server, ...args], {
       env: { ...ferryEnv(), FERRY_TOKEN: adminTokens.get(server) ?? "" },
       stdio: ["ignore", "pipe", "pipe"],
     });
