@@ -83,6 +83,9 @@ function scalingRows(runs) {
       cpuSecondsPerMillion: (ferry.cpuSeconds.agent + ferry.cpuSeconds.gateway) / millions,
       agentCpuSecondsPerMillion: ferry.cpuSeconds.agent / millions,
       gatewayCpuSecondsPerMillion: ferry.cpuSeconds.gateway / millions,
+      firstCpuSecondsPerMillion: ferry.first
+        ? (ferry.first.cpuSeconds.agent + ferry.first.cpuSeconds.gateway) / millions
+        : undefined,
       peakRssBytes: ferry.peakRssBytes,
       exact: ferry.verification.exact,
     };
@@ -97,6 +100,7 @@ function formatScaling(rows) {
     "samples/s",
     "wall s/M",
     "CPU s/M (agent+gw)",
+    "1st import CPU s/M",
     "agent RSS",
     "gateway RSS",
     "exact",
@@ -110,6 +114,7 @@ function formatScaling(rows) {
       int(r.samplesPerSecond),
       fixed(r.wallSecondsPerMillion, 2),
       `${fixed(r.cpuSecondsPerMillion, 2)} (${fixed(r.agentCpuSecondsPerMillion, 2)}+${fixed(r.gatewayCpuSecondsPerMillion, 2)})`,
+      r.firstCpuSecondsPerMillion === undefined ? "—" : fixed(r.firstCpuSecondsPerMillion, 2),
       mib(r.peakRssBytes.agent),
       mib(r.peakRssBytes.gateway),
       r.exact ? "yes" : "NO",

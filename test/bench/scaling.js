@@ -1,5 +1,7 @@
 // --scaling: Ferry end to end alone over growing ranges and series counts, for the cost of a
 // sample (CPU seconds and wall seconds per million) and how memory behaves as the data grows.
+// Each range is imported twice by the same agent and gateway: the second import is reported (a
+// running agent's cost), the first one's CPU beside it (it includes the JIT warming up).
 const { rm } = require("node:fs/promises");
 const { join } = require("node:path");
 const { describe, prepareSource } = require("./comparison");
@@ -48,6 +50,7 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
         work: join(dir, "ferry"),
         teardown,
         cpuProfDir,
+        imports: 2,
       });
       runs.push({ ...run, dataset: describe(dataset), ferry });
     } finally {
