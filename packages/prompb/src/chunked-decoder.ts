@@ -5,6 +5,7 @@ import { HistogramChunkIterator } from "./histogram-chunk";
 import { BatchBuilder, sampleFieldSize } from "./private/batch-builder";
 import { writeFloatHistogramField, writeIntegerHistogramField } from "./private/histogram-field";
 import { LabelBuffer } from "./private/label-buffer";
+import { int64Size } from "./private/varint";
 import { ProtoWriter } from "./private/proto-writer";
 import { WireReader } from "./private/wire-reader";
 import { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
@@ -248,15 +249,7 @@ export class ChunkedReadDecoder {
     const minMs = this.minMs;
     const maxMs = this.maxMs;
     if (encoding === ChunkEncoding.XOR) {
-      const it = this.xor.reset(frame, dataStart, dataEnd);
-      while (it.next()) {
-        const t = it.t;
-        if (t < minMs) continue;
-        if (t > maxMs) break;
-        this.makeRoom(sampleFieldSize(t), FLOATS);
-        this.batches.appendSample(t, it.hi, it.lo);
-        this.samplesRead++;
-      }
+      this.decodeXor(frame, dataStart, dataEnd);
     } else if (encoding === ChunkEncoding.HISTOGRAM) {
       // Every sample is decoded (each depends on the previous), only those inside are written.
       const it = this.histogram.reset(frame, dataStart, dataEnd);
@@ -279,6 +272,38 @@ export class ChunkedReadDecoder {
         this.addHistogram();
       }
     }
+  }
+
+  /**
+   * Appends the samples of an XOR chunk that lie in the window to the open series. Room in the
+   * batch is counted once for a run of samples (the samples of one chunk whose timestamps take
+   * the same varint bytes), not before each sample: this loop is where an import spends its time.
+   */
+  private decodeXor(frame: Uint8Array, start: number, end: number): void {
+    const it = this.xor.reset(frame, start, end);
+    const b = this.batches;
+    const minMs = this.minMs;
+    const maxMs = this.maxMs;
+    let room = 0;
+    // The largest timestamp whose sample takes as many bytes as the one `room` was counted for.
+    let sameSizeUpTo = -1;
+    let n = 0;
+    while (it.next()) {
+      const t = it.t;
+      if (t < minMs) continue;
+      if (t > maxMs) break;
+      if (room === 0 || t > sameSizeUpTo) {
+        const bytes = sampleFieldSize(t);
+        this.makeRoom(bytes, FLOATS);
+        // makeRoom leaves room for at least this one sample, if need be in a batch of its own.
+        room = Math.max(1, b.samplesFitting(bytes));
+        sameSizeUpTo = t < 0 ? -1 : 2 ** (7 * int64Size(t)) - 1;
+      }
+      b.appendSample(t, it.hi, it.lo);
+      room--;
+      n++;
+    }
+    this.samplesRead += n;
   }
 
   private addHistogram(): void {

@@ -71,6 +71,21 @@ export class BatchBuilder {
     return this.partMark + uvarintSize(content) + content <= this.limits.maxBytes;
   }
 
+  /**
+   * How many more samples of `bytes` each fit in the open part, as `fitsInPart(bytes, 1)` would
+   * answer before each one in turn; lets a caller append a run of samples without asking each time.
+   */
+  samplesFitting(bytes: number): number {
+    const bySamples = this.limits.maxSamples - this.samples - this.histograms;
+    // As fitsInPart: the part's tag sits before its mark, then its length prefix and content.
+    const room = this.limits.maxBytes - this.partMark;
+    const content = this.w.forkedLength(this.partMark);
+    let k = Math.min(bySamples, Math.floor((room - content - uvarintSize(content + bytes)) / bytes));
+    // The length prefix may grow by a byte as samples are added: step back until all k fit.
+    while (k > 0 && content + k * bytes + uvarintSize(content + k * bytes) > room) k--;
+    return Math.max(0, k);
+  }
+
   appendRecord(src: Uint8Array, start: number, end: number, samples: number, histograms: number): void {
     this.w.raw(src, start, end);
     this.series++;
