@@ -1,6 +1,6 @@
 // The machine is shared and small (2 cores here): one run of a few seconds can be off by 2×.
 // Each measurement is repeated and the run with the median speed stands for it; every run's speed
-// stays in the record.
+// and peak RSS stay in the record (memory is reported as the highest of the runs).
 
 /** Runs `measure(i)` `times` times, one after another; resolves with the median run plus `runs`. */
 async function medianRun(times, measure) {
@@ -15,6 +15,7 @@ async function medianRun(times, measure) {
       seconds: r.seconds,
       sinkSamples: r.verification?.sinkSamples,
       exact: r.verification?.exact,
+      peakRssBytes: r.peakRssBytes,
     })),
   };
 }

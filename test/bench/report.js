@@ -15,10 +15,20 @@ function formatTable(header, rows) {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
+/** Ferry's peak RSS by process: the highest of all runs, not the median run's. */
+function highestPeakRss(ferry) {
+  const all = [ferry.peakRssBytes, ...(ferry.runs ?? []).map((x) => x.peakRssBytes).filter(Boolean)];
+  return {
+    agent: Math.max(...all.map((p) => p.agent)),
+    gateway: Math.max(...all.map((p) => p.gateway)),
+  };
+}
+
 /** One row per measurement, Ferry first; ratios are Ferry's figure over the row's. */
 function comparisonRows(results) {
   const ferry = results.ferry;
-  const ferryRss = ferry.peakRssBytes.agent + ferry.peakRssBytes.gateway;
+  const peak = highestPeakRss(ferry);
+  const ferryRss = peak.agent + peak.gateway;
   const row = (name, r, mbPerSecond, rss) => ({
     name,
     samplesPerSecond: r.samplesPerSecond,
@@ -31,12 +41,14 @@ function comparisonRows(results) {
   const rows = [
     row("Ferry end-to-end", ferry, ferry.bytesWritten / ferry.seconds / 1e6, {
       total: ferryRss,
-      text: `agent ${mib(ferry.peakRssBytes.agent)}, gateway ${mib(ferry.peakRssBytes.gateway)}`,
+      text: `agent ${mib(peak.agent)}, gateway ${mib(peak.gateway)}`,
     }),
   ];
-  const reference = (name, r, mbPerSecond, who) =>
-    r &&
-    rows.push(row(name, r, mbPerSecond, { total: r.peakRssBytes, text: `${who} ${mib(r.peakRssBytes)}` }));
+  const reference = (name, r, mbPerSecond, who) => {
+    if (!r) return;
+    const rss = Math.max(r.peakRssBytes, ...(r.runs ?? []).map((x) => x.peakRssBytes ?? 0));
+    rows.push(row(name, r, mbPerSecond, { total: rss, text: `${who} ${mib(rss)}` }));
+  };
   const { rawReadSamples: s, rawReadStreamed: x, rawIngest: w, vmctl: v } = results;
   reference("raw read SAMPLES", s, s && s.wireBytes / s.seconds / 1e6, "reader");
   reference("raw read STREAMED", x, x && x.wireBytes / x.seconds / 1e6, "reader");
@@ -50,7 +62,7 @@ function formatComparison(rows) {
     "",
     "samples/s",
     "MB/s",
-    "peak RSS",
+    "peak RSS (highest run)",
     "Ferry÷row speed",
     "Ferry÷row RSS",
     "runs: min–max samples/s",

@@ -48,6 +48,15 @@ export interface GatewayServerOptions {
 }
 
 /**
+ * HTTP/2 flow-control windows the gateway grants its peers: 1 MiB a stream, 4 MiB a connection
+ * (Node's default is 64 KiB for both). An agent's push (about 0.5 MiB) then arrives in one go
+ * instead of waiting for a window update every 64 KiB; on the 5.76 M-sample bench the import
+ * went from ~2.1 to ~2.5 M samples/s. What a peer may have in flight stays bounded by these.
+ */
+const PUSH_WINDOW = { initialWindowSize: 1024 * 1024 };
+const CONNECTION_WINDOW = 4 * 1024 * 1024;
+
+/**
  * The gateway's HTTP/2 server (TLS, or h2c for local use), serving Connect, gRPC and gRPC-Web on one port,
  * built without listening so tests can start it on port 0 and close it.
  */
@@ -116,14 +125,15 @@ export class GatewayServer {
     const interceptors = [createAuthInterceptor({ admin: options.adminToken, ...access })];
     const handler = connectNodeAdapter({ routes, readMaxBytes: options.readMaxBytes, interceptors });
     this.http2 = options.tls
-      ? createSecureServer({ ...options.tls, allowHTTP1: true }, handler)
-      : createServer(handler);
+      ? createSecureServer({ ...options.tls, allowHTTP1: true, settings: PUSH_WINDOW }, handler)
+      : createServer({ settings: PUSH_WINDOW }, handler);
     this.http2.on("secureConnection", (socket: Socket & { alpnProtocol?: string | false }) => {
       if (socket.alpnProtocol === "h2") return;
       this.http1Sockets.add(socket);
       socket.once("close", () => this.http1Sockets.delete(socket));
     });
     this.http2.on("session", (session) => {
+      session.setLocalWindowSize(CONNECTION_WINDOW);
       this.sessions.add(session);
       session.once("close", () => this.sessions.delete(session));
       closeWhenIdle(session);

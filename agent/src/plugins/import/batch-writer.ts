@@ -1,5 +1,5 @@
 import { PushOutcome, RejectPolicy, RejectReason } from "@ferry/api";
-import { compressBlock, type WriteBatch } from "@ferry/prompb";
+import { compressBlock, uncompressBlock, type WriteBatch } from "@ferry/prompb";
 import type { PushClient } from "../../core/push-client";
 import type { Counters } from "./import-counters";
 import type { ImportRunMetrics } from "./import-metrics";
@@ -34,13 +34,22 @@ export class BatchWriter {
     private readonly options: BatchWriterOptions,
   ) {}
 
-  async write(batch: WriteBatch): Promise<void> {
+  /**
+   * Compresses the batch at once and from then on keeps only the payload: the uncompressed body
+   * would live on while the push waits for a slot and for the sink, long enough to be promoted to
+   * V8's old generation, where only a full GC frees it (peaks of 10-20 MiB of RSS on the bench).
+   */
+  write(batch: WriteBatch): Promise<void> {
     this.throwIfFailed();
-    await this.waitFor(batch.continuesSeries ? 0 : this.options.concurrency - 1);
-    await this.options.limiter.take(batch.samples + batch.histograms, this.options.signal);
+    return this.enqueue(compressBlock(batch.body), shapeOf(batch));
+  }
+
+  private async enqueue(payload: Uint8Array, shape: BatchShape): Promise<void> {
+    await this.waitFor(shape.continuesSeries ? 0 : this.options.concurrency - 1);
+    await this.options.limiter.take(shape.samples + shape.histograms, this.options.signal);
     this.throwIfFailed();
-    this.counters.samplesRead += batch.samples + batch.histograms;
-    const task = this.send(batch).catch((error: unknown) => {
+    this.counters.samplesRead += shape.samples + shape.histograms;
+    const task = this.send(payload, shape).catch((error: unknown) => {
       this.failure ??= { error };
     });
     this.inFlight.add(task);
@@ -66,14 +75,13 @@ export class BatchWriter {
     if (this.failure) throw this.failure.error;
   }
 
-  private async send(batch: WriteBatch): Promise<void> {
-    const payload = compressBlock(batch.body);
-    const samples = batch.samples + batch.histograms;
+  private async send(payload: Uint8Array, shape: BatchShape): Promise<void> {
+    const samples = shape.samples + shape.histograms;
     let answer: Awaited<ReturnType<PushClient["push"]>>;
     try {
       answer = await this.push.push(payload, {
-        samples: batch.samples,
-        histograms: batch.histograms,
+        samples: shape.samples,
+        histograms: shape.histograms,
         importId: this.options.importId,
         signal: this.options.signal,
       });
@@ -90,12 +98,18 @@ export class BatchWriter {
         this.options.metrics.samplesWritten(samples);
         return;
       case PushOutcome.TOO_LARGE: {
-        const halves = samples > 1 ? splitBatch(batch, Math.ceil(samples / 2)) : [];
+        const halves =
+          samples > 1
+            ? splitBatch(
+                { ...shape, body: uncompressBlock(payload, shape.bodyBytes) },
+                Math.ceil(samples / 2),
+              )
+            : [];
         if (halves.length >= 2) {
           this.counters.samplesRead -= samples;
           for (const half of halves) {
             this.counters.samplesRead += half.samples + half.histograms;
-            await this.send(half);
+            await this.send(compressBlock(half.body), shapeOf(half));
           }
           return;
         }
@@ -114,4 +128,12 @@ export class BatchWriter {
     if (this.options.onReject !== RejectPolicy.COUNT)
       throw new SinkRejectedError(reason, samples, status, message);
   }
+}
+
+/** A batch without its body: what a push in flight needs to know besides the payload. */
+type BatchShape = Omit<WriteBatch, "body"> & { bodyBytes: number };
+
+function shapeOf(batch: WriteBatch): BatchShape {
+  const { samples, histograms, series, continuesSeries } = batch;
+  return { samples, histograms, series, continuesSeries, bodyBytes: batch.body.length };
 }

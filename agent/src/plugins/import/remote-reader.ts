@@ -196,9 +196,9 @@ export class RemoteReader {
       const next = await read.next(pieces);
       if (next.done) break;
       bytes += next.value.length;
-      for (const batch of decoder.write(next.value)) await onBatch(batch);
+      await handOn(decoder.write(next.value), onBatch);
     }
-    for (const batch of decoder.end()) await onBatch(batch);
+    await handOn(decoder.end(), onBatch);
     return { bytes, mode: "streamed" };
   }
 
@@ -226,9 +226,17 @@ export class RemoteReader {
     }
     const compressed = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, total);
     const body = uncompressBlock(compressed, maxResponseBytes);
-    for (const batch of spliceReadResponse(body, this.options.limits)) await onBatch(batch);
+    await handOn(spliceReadResponse(body, this.options.limits), onBatch);
     return { bytes: body.length, mode: "samples" };
   }
+}
+
+/**
+ * Hands each batch on in order, dropping the list's hold on it first: the writer keeps only a
+ * compressed copy, and the body should not outlive the call waiting for a free write slot.
+ */
+async function handOn(batches: WriteBatch[], onBatch: (b: WriteBatch) => Promise<void>): Promise<void> {
+  for (let batch = batches.shift(); batch !== undefined; batch = batches.shift()) await onBatch(batch);
 }
 
 /**
