@@ -5,8 +5,8 @@ import { HistogramChunkIterator } from "./histogram-chunk";
 import { BatchBuilder, sampleFieldSize } from "./private/batch-builder";
 import { writeFloatHistogramField, writeIntegerHistogramField } from "./private/histogram-field";
 import { LabelBuffer } from "./private/label-buffer";
-import { int64Size } from "./private/varint";
 import { ProtoWriter } from "./private/proto-writer";
+import { int64Size } from "./private/varint";
 import { WireReader } from "./private/wire-reader";
 import { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
 import { ChunkEncoding, XorChunkIterator } from "./xor-chunk";
@@ -134,17 +134,7 @@ export class ChunkedReadDecoder {
       if (tag === QUERY_INDEX_TAG) queryIndex = r.int64();
       else r.skipField(tag);
     }
-    r.reset(frame);
-    while (!r.done) {
-      const tag = r.uvarint();
-      if (tag !== SERIES_TAG) {
-        r.skipField(tag);
-        continue;
-      }
-      const end = r.lengthDelimited();
-      this.decodeSeries(frame, r.pos, end, queryIndex);
-      r.pos = end;
-    }
+    r.reset(frame).forEachField(SERIES_TAG, (start, end) => this.decodeSeries(frame, start, end, queryIndex));
   }
 
   private decodeSeries(frame: Uint8Array, start: number, end: number, queryIndex: number): void {
@@ -166,17 +156,7 @@ export class ChunkedReadDecoder {
       this.seriesWritten = false;
       this.startSeriesWhole(frame, start, end);
     }
-    r.reset(frame, start, end);
-    while (!r.done) {
-      const tag = r.uvarint();
-      if (tag !== CHUNK_TAG) {
-        r.skipField(tag);
-        continue;
-      }
-      const stop = r.lengthDelimited();
-      this.decodeChunk(frame, r.pos, stop);
-      r.pos = stop;
-    }
+    r.reset(frame, start, end).forEachField(CHUNK_TAG, (from, to) => this.decodeChunk(frame, from, to));
   }
 
   /** Reads a `Chunk` record's fields into `this.meta`. */
@@ -217,22 +197,14 @@ export class ChunkedReadDecoder {
    * samples; chunks across the window's edges count whole), and the latest of their timestamps.
    */
   private countInWindow(frame: Uint8Array, start: number, end: number): { samples: number; lastMs: number } {
-    const r = this.series.reset(frame, start, end);
     let samples = 0;
     let lastMs = this.minMs;
-    while (!r.done) {
-      const tag = r.uvarint();
-      if (tag !== CHUNK_TAG) {
-        r.skipField(tag);
-        continue;
-      }
-      const stop = r.lengthDelimited();
-      const m = this.readChunkMeta(frame, r.pos, stop);
-      r.pos = stop;
-      if (m.dataEnd - m.dataStart < 2 || m.maxTime < this.minMs || m.minTime > this.maxMs) continue;
+    this.series.reset(frame, start, end).forEachField(CHUNK_TAG, (from, to) => {
+      const m = this.readChunkMeta(frame, from, to);
+      if (m.dataEnd - m.dataStart < 2 || m.maxTime < this.minMs || m.minTime > this.maxMs) return;
       samples += (frame[m.dataStart]! << 8) | frame[m.dataStart + 1]!;
       lastMs = Math.max(lastMs, Math.min(m.maxTime, this.maxMs));
-    }
+    });
     return { samples, lastMs };
   }
 

@@ -115,6 +115,23 @@ export class WireReader {
     return stop;
   }
 
+  /**
+   * Calls `each(start, end)` with the bytes of every length-delimited field `tag` from here to the
+   * end, skipping the other fields. `each` may move this reader: it goes on after the field.
+   */
+  forEachField(tag: number, each: (start: number, end: number) => void): void {
+    while (!this.done) {
+      const t = this.uvarint();
+      if (t !== tag) {
+        this.skipField(t);
+        continue;
+      }
+      const end = this.lengthDelimited();
+      each(this.pos, end);
+      this.pos = end;
+    }
+  }
+
   /** Skips the value of a field whose tag was just read. */
   skipField(tag: number): void {
     if (tag < 8) throw new MalformedError(`invalid field number 0 in tag ${tag}`);
