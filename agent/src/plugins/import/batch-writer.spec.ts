@@ -23,6 +23,13 @@ function batch(series: number, perSeries: number, continuesSeries = false, first
   };
 }
 
+/** What the fake gateway answers besides ACCEPTED. */
+interface Answer {
+  outcome?: PushOutcome;
+  reason?: RejectReason;
+  sinkStatus?: number;
+}
+
 interface Received {
   series: string[];
   samples: number;
@@ -40,7 +47,7 @@ class FakeGateway {
   private held: (() => void)[] = [];
   hold = false;
 
-  constructor(private readonly answer: (r: Received) => Partial<PushResponse> = () => ({})) {}
+  constructor(private readonly answer: (r: Received) => Answer = () => ({})) {}
 
   readonly client = {
     push: async (payload: Uint8Array, options: PushOptions): Promise<PushResponse> => {
