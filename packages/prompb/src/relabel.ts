@@ -75,7 +75,15 @@ export class SeriesRelabeler {
       out.join(mark);
     }
     if (series === 0) return undefined;
-    return { body: out.finish(), samples, histograms, series, continuesSeries: batch.continuesSeries };
+    // The input's keys: a superset of what is left (more keys only mean more waiting).
+    return {
+      body: out.finish(),
+      samples,
+      histograms,
+      series,
+      continuesSeries: batch.continuesSeries,
+      seriesKeys: batch.seriesKeys,
+    };
   }
 
   private readLabels(body: Uint8Array, start: number, end: number): Label[] {

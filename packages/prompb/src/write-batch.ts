@@ -14,6 +14,13 @@ export interface WriteBatch {
    * series' samples out of order.
    */
   continuesSeries: boolean;
+  /**
+   * A 32-bit hash of the label bytes of each series in `body`, when the builder knew them: a
+   * writer may send this batch while batches of an earlier window are in flight if none of their
+   * keys match (equal keys may be a collision, and only cost a wait). Absent means unknown: wait
+   * for everything earlier.
+   */
+  seriesKeys?: Uint32Array;
 }
 
 /** How large one batch may grow. */

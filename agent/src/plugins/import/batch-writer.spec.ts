@@ -9,7 +9,13 @@ import { RateLimiter } from "./rate-limiter";
 import { SinkRejectedError } from "./sink-rejected-error";
 
 /** A batch of `series` series named s0, s1, ... of `perSeries` samples each. */
-function batch(series: number, perSeries: number, continuesSeries = false, first = 0): WriteBatch {
+function batch(
+  series: number,
+  perSeries: number,
+  continuesSeries = false,
+  first = 0,
+  keyed = true,
+): WriteBatch {
   const list = Array.from({ length: series }, (_, i) => ({
     labels: [["__name__", `s${first + i}`]] as [string, string][],
     samples: Array.from({ length: perSeries }, (_, k) => ({ timestampMs: 1000 * (k + 1), value: k })),
@@ -20,6 +26,7 @@ function batch(series: number, perSeries: number, continuesSeries = false, first
     histograms: 0,
     series,
     continuesSeries,
+    seriesKeys: keyed ? Uint32Array.from(list, (_, i) => first + i) : undefined,
   };
 }
 
@@ -73,8 +80,14 @@ class FakeGateway {
   }
 }
 
-function writer(gateway: FakeGateway, counters: Counters, onReject = RejectPolicy.FAIL): BatchWriter {
+function writer(
+  gateway: FakeGateway,
+  counters: Counters,
+  onReject = RejectPolicy.FAIL,
+  after?: BatchWriter,
+): BatchWriter {
   return new BatchWriter(gateway.client, counters, {
+    after,
     importId: "imp",
     concurrency: 3,
     onReject,
@@ -153,5 +166,84 @@ describe("BatchWriter", () => {
     expect(counters.samplesRead).toBe(12);
     expect(counters.samplesWritten).toBe(8);
     expect(counters.rejected.get(RejectReason.OUT_OF_ORDER)).toBe(4);
+  });
+
+  describe("after the previous window's writer", () => {
+    const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+    it("sends a batch at once when no push of the previous window in flight holds its series", async () => {
+      const gateway = new FakeGateway();
+      gateway.hold = true;
+      const previous = writer(gateway, new Counters());
+      await previous.write(batch(2, 3, false, 10));
+      const next = writer(gateway, new Counters(), RejectPolicy.FAIL, previous);
+      await next.write(batch(2, 3, false, 0));
+      await tick();
+      expect(gateway.received.map((r) => r.series)).toEqual([
+        ["s10", "s11"],
+        ["s0", "s1"],
+      ]);
+      gateway.releaseAll();
+      await next.drain();
+    });
+
+    it("holds back a batch sharing a series with a push of the previous window until it is answered", async () => {
+      const gateway = new FakeGateway();
+      gateway.hold = true;
+      const previous = writer(gateway, new Counters());
+      await previous.write(batch(2, 3, false, 10));
+      const next = writer(gateway, new Counters(), RejectPolicy.FAIL, previous);
+      const sharing = next.write(batch(2, 3, false, 11));
+      await tick();
+      expect(gateway.received).toHaveLength(1);
+      gateway.releaseAll();
+      await sharing;
+      await next.drain();
+      expect(gateway.received.map((r) => r.series[0])).toEqual(["s10", "s11"]);
+    });
+
+    it("holds back a batch whose series are unknown until the previous window is answered", async () => {
+      const gateway = new FakeGateway();
+      gateway.hold = true;
+      const previous = writer(gateway, new Counters());
+      await previous.write(batch(1, 3, false, 10));
+      const next = writer(gateway, new Counters(), RejectPolicy.FAIL, previous);
+      const unknown = next.write(batch(1, 3, false, 0, false));
+      await tick();
+      expect(gateway.received).toHaveLength(1);
+      gateway.releaseAll();
+      await unknown;
+      await next.drain();
+      expect(gateway.received).toHaveLength(2);
+    });
+
+    it("counts the previous window's pushes in flight against the concurrency", async () => {
+      const gateway = new FakeGateway();
+      gateway.hold = true;
+      const previous = writer(gateway, new Counters());
+      for (let i = 0; i < 3; i++) await previous.write(batch(1, 3, false, 10 + i));
+      const next = writer(gateway, new Counters(), RejectPolicy.FAIL, previous);
+      const waiting = next.write(batch(1, 3, false, 0));
+      await tick();
+      expect(gateway.received).toHaveLength(3);
+      gateway.releaseAll();
+      await waiting;
+      await next.drain();
+      expect(gateway.received).toHaveLength(4);
+    });
+
+    it("stops with the previous window's failure", async () => {
+      const gateway = new FakeGateway((r) =>
+        r.series[0] === "s10"
+          ? { outcome: PushOutcome.REJECTED, reason: RejectReason.OUT_OF_ORDER, sinkStatus: 400 }
+          : {},
+      );
+      const previous = writer(gateway, new Counters());
+      await previous.write(batch(1, 3, false, 10));
+      await expect(previous.drain()).rejects.toBeInstanceOf(SinkRejectedError);
+      const next = writer(gateway, new Counters(), RejectPolicy.FAIL, previous);
+      await expect(next.write(batch(1, 3, false, 0))).rejects.toBeInstanceOf(SinkRejectedError);
+      expect(gateway.received).toHaveLength(1);
+    });
   });
 });

@@ -58,8 +58,8 @@ export class ImportRun {
   state = ImportState.RUNNING;
   message = "";
   readonly counters: Counters;
-  /** Live view of the window under way, shown in progress but not yet committed. */
-  private windowCounters = new Counters();
+  /** Live view of the windows under way (at most two), shown in progress but not yet committed. */
+  private liveCounters: Counters[] = [];
   private checkpointMs: number;
   /** End of the data time range (inclusive). */
   readonly endMs: number;
@@ -121,7 +121,7 @@ export class ImportRun {
 
   progress(): ImportProgress {
     const view = new Counters();
-    for (const c of [this.counters, this.windowCounters]) {
+    for (const c of [this.counters, ...this.liveCounters]) {
       view.samplesRead += c.samplesRead;
       view.samplesWritten += c.samplesWritten;
       view.bytesRead += c.bytesRead;
@@ -145,6 +145,11 @@ export class ImportRun {
     this.log.info({ from: this.checkpointMs, to: this.endMs }, "import started");
     let window = planner.next();
     let prefetched: Promise<OpenedRead> | undefined;
+    // Windows read but not committed yet, oldest first (at most two). While a window's last
+    // pushes are acknowledged the next one is read and written (its writer waits where they
+    // share series), and the older one is committed as soon as all of its pushes are answered.
+    const open: WrittenWindow[] = [];
+    let committing: Promise<void> | undefined;
     try {
       while (window) {
         const current = window;
@@ -155,23 +160,49 @@ export class ImportRun {
           window = planner.next();
           prefetched = window ? this.prefetch(window) : undefined;
         };
-        await this.runWindow(current, prefetched, onConsumed);
-        this.checkpointMs = current.endMs + 1;
-        this.counters.windowsDone++;
-        this.counters.windowsTotal =
-          this.counters.windowsDone + (window ? 1 : 0) + planner.remainingEstimate();
-        this.onChange(this, false);
+        const written = await this.runWindow(current, prefetched, onConsumed, open.at(-1));
+        open.push(written);
+        await committing;
+        committing = this.commitWhenWritten(written, open, () =>
+          window ? 1 + planner.remainingEstimate() : 0,
+        );
+        committing.catch(() => undefined);
       }
+      await committing;
       this.finish(ImportState.COMPLETED, "");
     } catch (error) {
       void prefetched?.then(
         (opened) => opened.cancel(),
         () => undefined,
       );
+      await committing?.catch(() => undefined);
+      // What was sent stays counted: the import ends here and its counters must add up.
+      for (const written of open.splice(0)) {
+        await written.writer.settle();
+        this.commit(written.delta);
+      }
       if (this.abort.signal.aborted)
         this.finish(ImportState.CANCELED, ConnectError.from(this.abort.signal.reason).rawMessage);
       else this.finish(ImportState.FAILED, explain(error));
     }
+  }
+
+  /**
+   * Waits until every push of a read window is answered, then commits it (its end becomes the
+   * checkpoint) and takes it off `open`. Throws what the writer failed with.
+   */
+  private async commitWhenWritten(
+    written: WrittenWindow,
+    open: WrittenWindow[],
+    windowsAfter: () => number,
+  ): Promise<void> {
+    await written.writer.drain();
+    open.splice(open.indexOf(written), 1);
+    this.commit(written.delta);
+    this.checkpointMs = written.window.endMs + 1;
+    this.counters.windowsDone++;
+    this.counters.windowsTotal = this.counters.windowsDone + open.length + windowsAfter();
+    this.onChange(this, false);
   }
 
   private prefetch(window: TimeWindow): Promise<OpenedRead> {
@@ -184,23 +215,30 @@ export class ImportRun {
   private finish(state: ImportState, message: string): void {
     this.state = state;
     this.message = message;
-    this.windowCounters = new Counters();
+    this.liveCounters = [];
     this.log.info({ state: ImportState[state], message, counters: this.counters }, "import ended");
     this.onChange(this, true);
   }
 
-  /** Reads and writes one window, retrying reads up to the deadline. */
+  /**
+   * Reads one window and hands its batches to a writer, retrying reads up to the deadline;
+   * returns once the window is read, its pushes maybe still in flight. On failure, what was sent
+   * is settled and counted before the error goes on.
+   */
   private async runWindow(
     window: TimeWindow,
     prefetched: Promise<OpenedRead> | undefined,
     onConsumed: (bytes: number) => void,
-  ): Promise<void> {
+    previous: WrittenWindow | undefined,
+  ): Promise<WrittenWindow> {
     const backoff = new Backoff(this.options.readBackoff);
     const giveUpAt = Date.now() + this.options.readDeadlineMs;
     let opening = prefetched;
+    let delta: Counters | undefined;
     for (;;) {
-      const delta = new Counters();
-      this.windowCounters = delta;
+      const failed = delta;
+      delta = new Counters();
+      this.liveCounters = [...this.liveCounters.filter((c) => c !== failed), delta];
       const writer = new BatchWriter(this.push, delta, {
         importId: this.id,
         concurrency: this.options.concurrency,
@@ -208,6 +246,7 @@ export class ImportRun {
         limiter: this.limiter,
         signal: this.abort.signal,
         metrics: this.metrics,
+        after: previous?.writer,
       });
       try {
         const opened = await (opening ?? this.reader.open(window, this.abort.signal));
@@ -219,9 +258,7 @@ export class ImportRun {
         delta.bytesRead = result.bytes;
         this.metrics.bytesRead(result.bytes);
         onConsumed(result.bytes);
-        await writer.drain();
-        this.commit(delta);
-        return;
+        return { window, writer, delta };
       } catch (error) {
         opening = undefined;
         await writer.settle();
@@ -235,7 +272,6 @@ export class ImportRun {
           this.commit(delta);
           throw error;
         }
-        this.windowCounters = new Counters();
         this.metrics.readRetried();
         this.log.warn({ err: error.message }, "remote read failed; retrying the window");
         await sleep(backoff.next(), this.abort.signal);
@@ -249,8 +285,15 @@ export class ImportRun {
     this.counters.bytesRead += delta.bytesRead;
     this.counters.bytesWritten += delta.bytesWritten;
     for (const [reason, n] of delta.rejected) this.counters.reject(reason, n);
-    this.windowCounters = new Counters();
+    this.liveCounters = this.liveCounters.filter((c) => c !== delta);
   }
+}
+
+/** A window whose response was read and handed to `writer`; `delta` counts what it sent. */
+interface WrittenWindow {
+  window: TimeWindow;
+  writer: BatchWriter;
+  delta: Counters;
 }
 
 function explain(error: unknown): string {

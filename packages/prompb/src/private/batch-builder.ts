@@ -26,6 +26,8 @@ export class BatchBuilder {
   /** Mark (`ProtoWriter.fork`) of the open part's length prefix, or -1. */
   private partMark = -1;
   private done: WriteBatch[] = [];
+  /** Keys (`labelsKey`) of the series parts in the batch; undefined once a record's labels went in unread. */
+  private keys: number[] | undefined = [];
   private flushed = 0;
 
   constructor(private readonly limits: BatchLimits) {
@@ -87,6 +89,7 @@ export class BatchBuilder {
   }
 
   appendRecord(src: Uint8Array, start: number, end: number, samples: number, histograms: number): void {
+    this.keys = undefined;
     this.w.raw(src, start, end);
     this.series++;
     this.samples += samples;
@@ -99,6 +102,7 @@ export class BatchBuilder {
     w.byte(TIMESERIES_TAG);
     this.partMark = w.fork();
     w.raw(labels, 0, labelsLen);
+    this.keys?.push(labelsKey(labels, labelsLen));
     this.series++;
     if (continuation) this.continues = true;
   }
@@ -148,7 +152,9 @@ export class BatchBuilder {
       histograms: this.histograms,
       series: this.series,
       continuesSeries: this.continues,
+      seriesKeys: this.keys ? Uint32Array.from(this.keys) : undefined,
     });
+    this.keys = [];
     this.flushed++;
     this.w.reset();
     this.samples = 0;
@@ -163,4 +169,11 @@ export class BatchBuilder {
     this.done = [];
     return out;
   }
+}
+
+/** FNV-1a over a series' label fields: the same series gives the same key in every window. */
+export function labelsKey(labels: Uint8Array, len: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < len; i++) h = Math.imul(h ^ labels[i]!, 0x01000193);
+  return h >>> 0;
 }
