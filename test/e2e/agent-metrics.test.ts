@@ -1,18 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ImportState } from "@ferry/api";
-import {
-  buildSourceTsdb,
-  type PrometheusServer,
-  type SourceTsdb,
-  startPrometheus,
-  startVictoriaMetrics,
-  totalSamples,
-  type VictoriaMetricsServer,
-} from "@ferry/local-prometheus";
-import { type FerryStack, startFerryStack } from "../support/ferry-stack";
+import { totalSamples } from "@ferry/local-prometheus";
+import { HistoryStack } from "../support/history-stack";
 import { waitForImport } from "../support/wait-for-import";
 
 const HOUR = 3600_000;
@@ -34,29 +23,13 @@ function parseExposition(text: string): Map<string, number> {
 
 // The agent's /metrics, scraped over HTTP after a real import: its counters match the source.
 describe("agent /metrics", () => {
-  let work: string;
-  let history: SourceTsdb;
-  let source: PrometheusServer<"source">;
-  let sink: VictoriaMetricsServer;
-  let stack: FerryStack;
+  let env: HistoryStack;
   let metricsUrl: string;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "ferry-agent-metrics-"));
-    history = await buildSourceTsdb({
-      dir: join(work, "source"),
-      series: 50,
-      startMs: START,
-      endMs: END,
-      stepMs: 15_000,
-    });
-    [source, sink] = await Promise.all([
-      startPrometheus({ dataDir: history.dir, role: "source" }),
-      startVictoriaMetrics({ dataDir: join(work, "sink") }),
-    ]);
-    stack = await startFerryStack({ remoteWriteUrl: sink.remoteWriteUrl, queryUrl: sink.url });
+    env = await HistoryStack.start({ name: "agent-metrics", series: 50, startMs: START, endMs: END });
     // Small windows and batches: several pushes and checkpoints.
-    const agent = await stack.startAgent("edge", {
+    const agent = await env.stack.startAgent("edge", {
       metricsListen: "127.0.0.1:0",
       import: { initialWindowMs: 30 * 60_000, windowTargetBytes: 256 * 1024, batchSamples: BATCH },
     });
@@ -64,11 +37,7 @@ describe("agent /metrics", () => {
     metricsUrl = agent.metricsUrl;
   }, 180_000);
 
-  afterAll(async () => {
-    await stack?.close();
-    await Promise.all([source?.stop(), sink?.stop()]);
-    await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => env?.close());
 
   it("counts what the import read and wrote, its state, the link and the pushes", async () => {
     const before = parseExposition(await (await fetch(metricsUrl)).text());
@@ -76,6 +45,7 @@ describe("agent /metrics", () => {
     expect(before.get("ferry_agent_samples_read_total")).toBe(0);
     expect(before.get('ferry_agent_imports{state="completed"}')).toBe(0);
 
+    const { stack, source, sink, history } = env;
     const { client } = stack;
     await client.addTarget({ clusterId: "edge", name: "prometheus", endpoint: source.remoteReadUrl });
     await client.startImport({

@@ -1,18 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ImportState } from "@ferry/api";
-import {
-  buildSourceTsdb,
-  countSamplesPerSeries,
-  type PrometheusServer,
-  type SourceTsdb,
-  startPrometheus,
-  startVictoriaMetrics,
-  type VictoriaMetricsServer,
-} from "@ferry/local-prometheus";
-import { type FerryStack, startFerryStack } from "../support/ferry-stack";
+import { countSamplesPerSeries } from "@ferry/local-prometheus";
+import { HistoryStack } from "../support/history-stack";
 import { waitForImport } from "../support/wait-for-import";
 
 const HOUR = 3600_000;
@@ -22,36 +11,17 @@ const START = END - 24 * HOUR;
 // The yardstick: a day of 1000 series at 15 s (5.76 M samples) through agent and gateway
 // into a Prometheus-compatible remote-write sink, every series exact.
 describe("a full day of 1000 series", () => {
-  let work: string;
-  let history: SourceTsdb;
-  let source: PrometheusServer<"source">;
-  let sink: VictoriaMetricsServer;
-  let stack: FerryStack;
+  let env: HistoryStack;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "ferry-day-"));
-    history = await buildSourceTsdb({
-      dir: join(work, "source"),
-      series: 1000,
-      startMs: START,
-      endMs: END,
-      stepMs: 15_000,
-    });
-    [source, sink] = await Promise.all([
-      startPrometheus({ dataDir: history.dir, role: "source" }),
-      startVictoriaMetrics({ dataDir: join(work, "sink") }),
-    ]);
-    stack = await startFerryStack({ remoteWriteUrl: sink.remoteWriteUrl, queryUrl: sink.url });
-    await stack.startAgent("fleet-001");
+    env = await HistoryStack.start({ name: "day", series: 1000, startMs: START, endMs: END });
+    await env.stack.startAgent("fleet-001");
   }, 240_000);
 
-  afterAll(async () => {
-    await stack?.close();
-    await Promise.all([source?.stop(), sink?.stop()]);
-    await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => env?.close());
 
   it("ends Completed with read = written = 5,760,000 and the sink holding every sample of every series", async () => {
+    const { stack, source, sink, history } = env;
     const { client } = stack;
     await client.addTarget({ clusterId: "fleet-001", name: "prometheus", endpoint: source.remoteReadUrl });
     await client.startImport({

@@ -1,18 +1,7 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { timestampFromMs } from "@bufbuild/protobuf/wkt";
 import { ImportState } from "@ferry/api";
-import {
-  buildSourceTsdb,
-  countSamplesPerSeries,
-  type PrometheusServer,
-  type SourceTsdb,
-  startPrometheus,
-  startVictoriaMetrics,
-  type VictoriaMetricsServer,
-} from "@ferry/local-prometheus";
-import { type FerryStack, startFerryStack } from "../support/ferry-stack";
+import { countSamplesPerSeries } from "@ferry/local-prometheus";
+import { HistoryStack } from "../support/history-stack";
 import { OrderCheckingSink } from "../support/order-checking-sink";
 import { waitForImport } from "../support/wait-for-import";
 
@@ -24,42 +13,29 @@ const START = END - 12 * HOUR;
 // the next carry the same series, and are in flight together. A sink that takes requests in any
 // order (random delays) must still see every series' samples in timestamp order.
 describe("write order across batches and windows", () => {
-  let work: string;
-  let history: SourceTsdb;
-  let source: PrometheusServer<"source">;
-  let sink: VictoriaMetricsServer;
+  let env: HistoryStack;
   let checker: OrderCheckingSink;
-  let stack: FerryStack;
 
   beforeAll(async () => {
-    work = await mkdtemp(join(tmpdir(), "ferry-order-"));
-    history = await buildSourceTsdb({
-      dir: join(work, "source"),
+    env = await HistoryStack.start({
+      name: "order",
       series: 6,
       startMs: START,
       endMs: END,
-      stepMs: 15_000,
+      front: (url) => {
+        checker = new OrderCheckingSink(url);
+        return checker;
+      },
     });
-    [source, sink] = await Promise.all([
-      startPrometheus({ dataDir: history.dir, role: "source" }),
-      startVictoriaMetrics({ dataDir: join(work, "sink") }),
-    ]);
-    checker = new OrderCheckingSink(sink.remoteWriteUrl);
-    await checker.start();
-    stack = await startFerryStack({ remoteWriteUrl: checker.url, queryUrl: sink.url });
-    await stack.startAgent("order", {
+    await env.stack.startAgent("order", {
       import: { batchSamples: 250, windowTargetBytes: 4096, initialWindowMs: 20 * 60_000 },
     });
   }, 120_000);
 
-  afterAll(async () => {
-    await stack?.close();
-    await checker?.close();
-    await Promise.all([source?.stop(), sink?.stop()]);
-    await rm(work, { recursive: true, force: true });
-  });
+  afterAll(() => env?.close());
 
   it("delivers every series in timestamp order, every sample once", async () => {
+    const { stack, source, sink, history } = env;
     const { client } = stack;
     await client.addTarget({ clusterId: "order", name: "prometheus", endpoint: source.remoteReadUrl });
     await client.startImport({
