@@ -3,6 +3,7 @@ import { FloatHistogramChunkIterator } from "./float-histogram-chunk";
 import { DEFAULT_MAX_FRAME_BYTES, FrameReader } from "./frames";
 import { HistogramChunkIterator } from "./histogram-chunk";
 import { BatchBuilder, sampleFieldSize } from "./private/batch-builder";
+import { chunkSampleCount } from "./private/chunk-header";
 import { writeFloatHistogramField, writeIntegerHistogramField } from "./private/histogram-field";
 import { LabelBuffer } from "./private/label-buffer";
 import { ProtoWriter } from "./private/proto-writer";
@@ -202,7 +203,7 @@ export class ChunkedReadDecoder {
     this.series.reset(frame, start, end).forEachField(CHUNK_TAG, (from, to) => {
       const m = this.readChunkMeta(frame, from, to);
       if (m.dataEnd - m.dataStart < 2 || m.maxTime < this.minMs || m.minTime > this.maxMs) return;
-      samples += (frame[m.dataStart]! << 8) | frame[m.dataStart + 1]!;
+      samples += chunkSampleCount(frame, m.dataStart);
       lastMs = Math.max(lastMs, Math.min(m.maxTime, this.maxMs));
     });
     return { samples, lastMs };

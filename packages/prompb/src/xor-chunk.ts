@@ -1,5 +1,6 @@
 import { MalformedError } from "./errors";
 import { BitReader } from "./private/bit-reader";
+import { chunkSampleCount } from "./private/chunk-header";
 
 /** `prometheus.Chunk.Encoding`. */
 export const ChunkEncoding = { UNKNOWN: 0, XOR: 1, HISTOGRAM: 2, FLOAT_HISTOGRAM: 3 } as const;
@@ -42,7 +43,7 @@ export class XorChunkIterator {
   /** Points the cursor at the chunk in `data[start, end)`. */
   reset(data: Uint8Array, start = 0, end = data.length): this {
     if (end - start < 2) throw new MalformedError("XOR chunk shorter than its 2-byte header");
-    this.total = (data[start]! << 8) | data[start + 1]!;
+    this.total = chunkSampleCount(data, start);
     this.bits.reset(data, start + 2, end);
     this.read = 0;
     this.t = 0;

@@ -1,6 +1,7 @@
 import { MalformedError } from "../errors";
 import type { ResetHint } from "../histogram";
 import { BitReader } from "./bit-reader";
+import { chunkSampleCount } from "./chunk-header";
 import { HISTOGRAM_HEADER_SIZE, resetHintOf } from "./histogram-layout";
 
 /**
@@ -19,7 +20,7 @@ export abstract class HistogramChunkCursor {
   reset(data: Uint8Array, start = 0, end = data.length): this {
     if (end - start < HISTOGRAM_HEADER_SIZE)
       throw new MalformedError("histogram chunk shorter than its header");
-    this.total = (data[start]! << 8) | data[start + 1]!;
+    this.total = chunkSampleCount(data, start);
     this.header = data[start + 2]! & 0xc0;
     this.bits.reset(data, start + HISTOGRAM_HEADER_SIZE, end);
     this.read = 0;
