@@ -2,15 +2,17 @@ import { MalformedError, UnsupportedChunkEncodingError } from "./errors";
 import { FloatHistogramChunkIterator } from "./float-histogram-chunk";
 import { DEFAULT_MAX_FRAME_BYTES, FrameReader } from "./frames";
 import { HistogramChunkIterator } from "./histogram-chunk";
-import { BatchBuilder, sampleFieldSize } from "./private/batch-builder";
+import { BatchBuilder } from "./private/batch-builder";
 import { chunkSampleCount } from "./private/chunk-header";
 import { writeFloatHistogramField, writeIntegerHistogramField } from "./private/histogram-field";
 import { LabelBuffer } from "./private/label-buffer";
 import { ProtoWriter } from "./private/proto-writer";
+import { sampleFieldSize } from "./private/sample-field";
 import { int64Size } from "./private/varint";
 import { WireReader } from "./private/wire-reader";
+import { XorTranscoder } from "./private/xor-transcoder";
 import { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
-import { ChunkEncoding, XorChunkIterator } from "./xor-chunk";
+import { ChunkEncoding } from "./xor-chunk";
 
 const SERIES_TAG = 0x0a; // ChunkedReadResponse.chunked_series = 1
 const QUERY_INDEX_TAG = 0x10; // ChunkedReadResponse.query_index = 2 (varint)
@@ -72,7 +74,7 @@ export class ChunkedReadDecoder {
   private readonly series = new WireReader();
   private readonly chunk = new WireReader();
   private readonly meta: ChunkMeta = { minTime: 0, maxTime: 0, encoding: 0, dataStart: -1, dataEnd: -1 };
-  private readonly xor = new XorChunkIterator();
+  private readonly xor = new XorTranscoder();
   private readonly histogram = new HistogramChunkIterator();
   private readonly floatHistogram = new FloatHistogramChunkIterator();
   /** One histogram field, encoded before it is known which batch it fits in. */
@@ -248,35 +250,30 @@ export class ChunkedReadDecoder {
   }
 
   /**
-   * Appends the samples of an XOR chunk that lie in the window to the open series. Room in the
-   * batch is counted once for a run of samples (the samples of one chunk whose timestamps take
-   * the same varint bytes), not before each sample: this loop is where an import spends its time.
+   * Appends the samples of an XOR chunk that lie in the window to the open series. The transcoder
+   * writes runs of samples straight into the batch: room is counted once per run (samples whose
+   * timestamps take the same varint bytes), and again when it stops at a sample with no room.
    */
   private decodeXor(frame: Uint8Array, start: number, end: number): void {
-    const it = this.xor.reset(frame, start, end);
+    const x = this.xor.reset(frame, start, end);
     const b = this.batches;
-    const minMs = this.minMs;
-    const maxMs = this.maxMs;
+    let out: ProtoWriter | null = null;
     let room = 0;
     // The largest timestamp whose sample takes as many bytes as the one `room` was counted for.
     let sameSizeUpTo = -1;
-    let n = 0;
-    while (it.next()) {
-      const t = it.t;
-      if (t < minMs) continue;
-      if (t > maxMs) break;
-      if (room === 0 || t > sameSizeUpTo) {
-        const bytes = sampleFieldSize(t);
-        this.makeRoom(bytes, FLOATS);
-        // makeRoom leaves room for at least this one sample, if need be in a batch of its own.
-        room = Math.max(1, b.samplesFitting(bytes));
-        sameSizeUpTo = t < 0 ? -1 : 2 ** (7 * int64Size(t)) - 1;
-      }
-      b.appendSample(t, it.hi, it.lo);
-      room--;
-      n++;
+    for (;;) {
+      const n = x.transcode(out, this.minMs, this.maxMs, room, sameSizeUpTo);
+      b.addSamples(n);
+      this.samplesRead += n;
+      if (!x.pending) return;
+      const t = x.t;
+      const bytes = sampleFieldSize(t);
+      this.makeRoom(bytes, FLOATS);
+      // makeRoom leaves room for at least this one sample, if need be in a batch of its own.
+      room = Math.max(1, b.samplesFitting(bytes));
+      sameSizeUpTo = t < 0 ? -1 : 2 ** (7 * int64Size(t)) - 1;
+      out = b.sampleOutput(room * bytes);
     }
-    this.samplesRead += n;
   }
 
   private addHistogram(): void {

@@ -1,5 +1,6 @@
 import fc from "fast-check";
-import { BatchBuilder, sampleFieldSize } from "./batch-builder";
+import { BatchBuilder } from "./batch-builder";
+import { sampleFieldSize } from "./sample-field";
 
 describe("BatchBuilder.samplesFitting", () => {
   const timestamps = [0, 1_000, 300_000, 1_700_000_000_000, 2 ** 50, -5];

@@ -1,15 +1,10 @@
 import type { BatchLimits, WriteBatch } from "../write-batch";
 import { ProtoWriter } from "./proto-writer";
-import { int64Size, uvarintSize, writeInt64 } from "./varint";
+import { writeSampleField } from "./sample-field";
+import { uvarintSize } from "./varint";
 
 /** Tag of `WriteRequest.timeseries` (field 1, length-delimited); also `QueryResult.timeseries`. */
 const TIMESERIES_TAG = 0x0a;
-
-/** Bytes of one `TimeSeries.samples` entry with explicit value and timestamp fields. */
-export function sampleFieldSize(timestampMs: number): number {
-  // 0x12 len | 0x09 + 8 bytes | 0x10 + varint
-  return 12 + int64Size(timestampMs);
-}
 
 /**
  * Builds `WriteRequest` bodies up to `BatchLimits`: whole `TimeSeries` records copied verbatim,
@@ -117,23 +112,21 @@ export class BatchBuilder {
   appendSample(timestampMs: number, hi: number, lo: number): void {
     const w = this.w;
     w.ensure(22);
-    const buf = w.buf;
-    const p = w.len;
-    buf[p] = 0x12;
-    buf[p + 2] = 0x09;
-    buf[p + 3] = lo;
-    buf[p + 4] = lo >>> 8;
-    buf[p + 5] = lo >>> 16;
-    buf[p + 6] = lo >>> 24;
-    buf[p + 7] = hi;
-    buf[p + 8] = hi >>> 8;
-    buf[p + 9] = hi >>> 16;
-    buf[p + 10] = hi >>> 24;
-    buf[p + 11] = 0x10;
-    const end = writeInt64(buf, p + 12, timestampMs);
-    buf[p + 1] = end - p - 2;
-    w.len = end;
+    w.len = writeSampleField(w.buf, w.len, timestampMs, hi, lo);
     this.samples++;
+  }
+
+  /**
+   * The output, with room for `bytes` more, for a caller that writes `Sample` fields into the
+   * open part itself (`writeSampleField`) and then counts them with `addSamples`.
+   */
+  sampleOutput(bytes: number): ProtoWriter {
+    this.w.ensure(bytes);
+    return this.w;
+  }
+
+  addSamples(count: number): void {
+    this.samples += count;
   }
 
   endPart(): void {
