@@ -112,7 +112,7 @@ export class BatchBuilder {
   appendSample(timestampMs: number, hi: number, lo: number): void {
     const w = this.w;
     w.ensure(22);
-    w.len = writeSampleField(w.buf, w.len, timestampMs, hi, lo);
+    w.len = writeSampleField(w.buf, w.view, w.len, timestampMs, hi, lo);
     this.samples++;
   }
 

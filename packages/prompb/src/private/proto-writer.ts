@@ -10,10 +10,13 @@ const encoder = new TextEncoder();
  */
 export class ProtoWriter {
   buf: Uint8Array;
+  /** A view of `buf`, for hot paths that store 32 bits at once. */
+  view: DataView;
   len = 0;
 
   constructor(initialCapacity = 1024) {
     this.buf = new Uint8Array(initialCapacity);
+    this.view = new DataView(this.buf.buffer);
   }
 
   /** Makes room for `extra` more bytes. */
@@ -25,6 +28,7 @@ export class ProtoWriter {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
+    this.view = new DataView(next.buffer);
   }
 
   reset(): void {

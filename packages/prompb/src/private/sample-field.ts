@@ -11,38 +11,46 @@ export function sampleFieldSize(timestampMs: number): number {
 
 /**
  * Writes one `TimeSeries.samples` entry (`sampleFieldSize` bytes, which the caller has room for)
- * at `p`: the value from the two uint32 halves of its IEEE-754 bits, so NaN payloads survive.
- * Returns the position after it. Small enough to be inlined into the decoding loops, so the
- * timestamp and the halves stay unboxed.
+ * at `p` of `buf`, whose bytes `view` also covers: the value from the two uint32 halves of its
+ * IEEE-754 bits, so NaN payloads survive. Returns the position after it. Small enough to be inlined
+ * into the decoding loops, so the timestamp and the halves stay unboxed; the value and the low 28
+ * bits of a millisecond timestamp go in as 32-bit stores (a sample is one of these a few hundred
+ * thousand times a second, and each typed-array store is bounds-checked).
  */
-export function writeSampleField(buf: Uint8Array, p: number, t: number, hi: number, lo: number): number {
+export function writeSampleField(
+  buf: Uint8Array,
+  view: DataView,
+  p: number,
+  t: number,
+  hi: number,
+  lo: number,
+): number {
   buf[p] = 0x12;
   buf[p + 2] = 0x09;
-  buf[p + 3] = lo;
-  buf[p + 4] = lo >>> 8;
-  buf[p + 5] = lo >>> 16;
-  buf[p + 6] = lo >>> 24;
-  buf[p + 7] = hi;
-  buf[p + 8] = hi >>> 8;
-  buf[p + 9] = hi >>> 16;
-  buf[p + 10] = hi >>> 24;
+  view.setUint32(p + 3, lo, true);
+  view.setUint32(p + 7, hi, true);
   buf[p + 11] = 0x10;
   let q = p + 12;
   if (t >= TWO_28) {
-    // Millisecond timestamps (41 bits): the low 28 bits from the low word, then the rest.
-    let low = t >>> 0;
-    const high = (t - low) / TWO_32;
-    buf[q] = (low & 0x7f) | 0x80;
-    buf[q + 1] = ((low >>> 7) & 0x7f) | 0x80;
-    buf[q + 2] = ((low >>> 14) & 0x7f) | 0x80;
-    buf[q + 3] = ((low >>> 21) & 0x7f) | 0x80;
+    // Millisecond timestamps (41 bits): the low 28 bits from the low word, 7 a byte, then the rest.
+    const low = t >>> 0;
+    view.setUint32(
+      q,
+      ((low & 0x7f) |
+        ((low << 1) & 0x7f00) |
+        ((low << 2) & 0x7f0000) |
+        ((low << 3) & 0x7f000000) |
+        0x80808080) >>>
+        0,
+      true,
+    );
     q += 4;
-    low = ((high << 4) | (low >>> 28)) >>> 0;
-    while (low > 0x7f) {
-      buf[q++] = (low & 0x7f) | 0x80;
-      low >>>= 7;
+    let rest = ((((t - low) / TWO_32) << 4) | (low >>> 28)) >>> 0;
+    while (rest > 0x7f) {
+      buf[q++] = (rest & 0x7f) | 0x80;
+      rest >>>= 7;
     }
-    buf[q++] = low;
+    buf[q++] = rest;
   } else {
     q = writeInt64(buf, q, t);
   }

@@ -1,4 +1,5 @@
 import fc from "fast-check";
+import { MalformedError } from "../errors";
 import { XorChunkIterator } from "../xor-chunk";
 import { ProtoWriter } from "./proto-writer";
 import { sampleFieldSize, writeSampleField } from "./sample-field";
@@ -20,15 +21,20 @@ function expectedFields(chunk: Uint8Array, minMs: number, maxMs: number): { byte
   while (it.next()) {
     if (it.t < minMs || it.t > maxMs) continue;
     w.ensure(22);
-    w.len = writeSampleField(w.buf, w.len, it.t, it.hi, it.lo);
+    w.len = writeSampleField(w.buf, w.view, w.len, it.t, it.hi, it.lo);
     count++;
   }
   return { bytes: Buffer.from(w.finish()), count };
 }
 
 /** Runs the transcoder as the decoder does, granting at most `grants[i]` samples at the i-th stop. */
-function transcodeInRuns(chunk: Uint8Array, minMs: number, maxMs: number, grants: number[]) {
-  const x = new XorTranscoder().reset(chunk);
+function transcodeInRuns(
+  chunk: Uint8Array,
+  minMs: number,
+  maxMs: number,
+  grants: number[],
+  x = new XorTranscoder().reset(chunk),
+) {
   const w = new ProtoWriter();
   let written = 0;
   let stops = 0;
@@ -111,5 +117,46 @@ describe("XorTranscoder", () => {
     expect(x.pending).toBe(false);
     expect(x.transcode(w, t0 + 15_000, t0 + 45_000, 5, 2 ** 42 - 1)).toBe(0);
     expect(Buffer.from(w.finish()).equals(expectedFields(chunk, t0 + 15_000, t0 + 45_000).bytes)).toBe(true);
+  });
+
+  it("decodes a chunk in place, whatever bytes follow it, exactly as a copy of it alone", () => {
+    // In place the decoder reads past the chunk's end before it checks it; a copy is zero-padded.
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(step, bits), { minLength: 1, maxLength: 120 }),
+        fc.uint8Array({ maxLength: 40 }),
+        fc.uint8Array({ minLength: 32, maxLength: 64 }),
+        fc.nat(),
+        (steps, before, after, cutSeed) => {
+          let t = 1_700_000_000_000;
+          const chunk = encode(
+            steps.map(([d, v]): [number, bigint] => {
+              t += d;
+              return [t, v];
+            }),
+          );
+          // Whole, or cut short: a cut chunk must fail the same way in place as alone.
+          const end =
+            cutSeed % 3 === 0 ? chunk.length - (cutSeed % Math.max(1, chunk.length - 2)) : chunk.length;
+          const alone = chunk.slice(0, end);
+          const framed = new Uint8Array(before.length + end + after.length);
+          framed.set(before, 0);
+          framed.set(alone, before.length);
+          framed.set(after, before.length + end);
+          const run = (x: () => XorTranscoder) => {
+            try {
+              return transcodeInRuns(alone, 0, 2 ** 42, [7, 1000], x());
+            } catch (error) {
+              expect(error).toBeInstanceOf(MalformedError);
+              return (error as Error).message;
+            }
+          };
+          const inPlace = run(() => new XorTranscoder().reset(framed, before.length, before.length + end));
+          const copied = run(() => new XorTranscoder().reset(alone));
+          expect(inPlace).toEqual(copied);
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -4,13 +4,22 @@ import type { ProtoWriter } from "./proto-writer";
 import { writeSampleField } from "./sample-field";
 
 const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer);
 const TWO_32 = 4294967296;
+/**
+ * Readable bytes the decoding loop needs after a chunk's end. One sample reads at most 145 bits
+ * (a 4 + 64-bit delta of delta or a 10-byte varint, then 13 + 64 bits of value) before the loop
+ * checks that it stayed inside the chunk, and each read looks at 5 bytes.
+ */
+const PAD = 32;
+/** Bit positions stay small integers (below 2^31) in the fast path. */
+const MAX_DIRECT_BYTES = 1 << 27;
 
 /**
  * Decodes a Prometheus XOR ("Gorilla") chunk exactly as tsdb/chunkenc does, and writes the
  * samples inside a time window straight into remote-write `Sample` fields: this is the loop an
- * import spends its time in, so the bit cursor and the sample live in local variables while it
- * runs, and nothing is allocated or boxed per sample.
+ * import spends its time in, so the cursor and the sample live in local variables while it runs,
+ * and nothing is allocated or boxed per sample.
  *
  * The chunk: a 2-byte big-endian sample count; the first timestamp as a signed varint and the
  * first value as 64 raw bits; the second timestamp as a uvarint delta; then delta-of-deltas in the
@@ -19,9 +28,10 @@ const TWO_32 = 4294967296;
  * 6 bits significant (0 meaning 64). Values stay two uint32 halves of their IEEE-754 bits, never a
  * JS number, so NaN payloads (the stale marker 0x7ff0000000000002) survive bit for bit.
  *
- * Bits are read most significant first from `word`, whose top `valid` bits are unread (the rest
- * are zero); it is topped up a byte at a time to at least 25 bits, so a delta-of-delta (at most
- * 4 + 20 bits) or a value's header (2 + 11 bits) needs one top-up.
+ * The cursor is a bit position; every read takes the 32 bits starting there (`peek32`) whatever
+ * lies beyond the chunk, and the loop checks once per sample that it did not pass the chunk's end.
+ * That needs `PAD` readable bytes after the end: a chunk with fewer is first copied into a
+ * zero-padded buffer of the transcoder's own.
  */
 export class XorTranscoder {
   /** Timestamp (ms) of the last decoded sample. */
@@ -33,29 +43,35 @@ export class XorTranscoder {
   pending = false;
 
   private data: Uint8Array = EMPTY;
-  /** Next byte to load, and the end of the chunk. */
-  private pos = 0;
-  private end = 0;
-  private word = 0;
-  private valid = 0;
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private padded = new Uint8Array(1024);
+  /** Next bit to read, and the end of the chunk, as bit positions in `data`. */
+  private bp = 0;
+  private bitEnd = 0;
   private total = 0;
   private read = 0;
   private tDelta = 0;
   private leading = 0;
   private trailing = 0;
-  /** Result of `readUvarint`. */
-  private varHi = 0;
-  private varLo = 0;
 
   /** Points the decoder at the chunk in `data[start, end)`. */
   reset(data: Uint8Array, start = 0, end = data.length): this {
     if (end - start < 2) throw new MalformedError("XOR chunk shorter than its 2-byte header");
     this.total = chunkSampleCount(data, start);
-    this.data = data;
-    this.pos = start + 2;
-    this.end = end;
-    this.word = 0;
-    this.valid = 0;
+    if (end + PAD <= data.length && data.length <= MAX_DIRECT_BYTES) {
+      this.use(data);
+      this.bp = (start + 2) * 8;
+      this.bitEnd = end * 8;
+    } else {
+      const len = end - start - 2;
+      if (this.padded.length < len + PAD) this.padded = new Uint8Array(2 * (len + PAD));
+      const padded = this.padded;
+      padded.set(data.subarray(start + 2, end));
+      padded.fill(0, len, len + PAD);
+      this.use(padded);
+      this.bp = 0;
+      this.bitEnd = len * 8;
+    }
     this.read = 0;
     this.t = 0;
     this.hi = 0;
@@ -65,6 +81,12 @@ export class XorTranscoder {
     this.trailing = 0;
     this.pending = false;
     return this;
+  }
+
+  private use(data: Uint8Array): void {
+    if (data === this.data) return;
+    this.data = data;
+    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
   }
 
   /** Samples the chunk holds, per its header. */
@@ -82,14 +104,13 @@ export class XorTranscoder {
    * Throws `MalformedError` on a truncated or malformed chunk.
    */
   transcode(out: ProtoWriter | null, minMs: number, maxMs: number, room: number, sizeUpTo: number): number {
-    const data = this.data;
-    const end = this.end;
+    const data = this.view;
+    const bitEnd = this.bitEnd;
     const total = this.total;
     const buf = out === null ? EMPTY : out.buf;
+    const view = out === null ? EMPTY_VIEW : out.view;
     let p = out === null ? 0 : out.len;
-    let pos = this.pos;
-    let word = this.word;
-    let valid = this.valid;
+    let bp = this.bp;
     let read = this.read;
     let t = this.t;
     let tDelta = this.tDelta;
@@ -104,111 +125,93 @@ export class XorTranscoder {
         if (read >= total) break;
         if (read === 0) {
           // The first sample: a signed varint timestamp and 64 raw bits.
-          this.pos = pos;
-          this.word = word;
-          this.valid = valid;
+          this.bp = bp;
           t = this.readSignedVarint();
-          hi = this.readWord();
-          lo = this.readWord();
-          pos = this.pos;
-          word = this.word;
-          valid = this.valid;
+          bp = this.bp;
+          hi = peek32(data, bp) >>> 0;
+          lo = peek32(data, bp + 32) >>> 0;
+          bp += 64;
         } else {
           if (read === 1) {
-            this.pos = pos;
-            this.word = word;
-            this.valid = valid;
+            this.bp = bp;
             tDelta = this.readFirstDelta();
-            pos = this.pos;
-            word = this.word;
-            valid = this.valid;
+            bp = this.bp;
           } else {
-            while (valid <= 24 && pos < end) {
-              word |= data[pos++]! << (24 - valid);
-              valid += 8;
-            }
-            const ones = Math.clz32(~word);
-            if (ones === 0) {
-              if (valid === 0) throw truncated();
-              word <<= 1;
-              valid -= 1;
-            } else if (ones < 4) {
-              // '10', '110', '1110': a 14-, 17- or 20-bit delta of delta.
-              const width = ones === 1 ? 14 : ones === 2 ? 17 : 20;
-              if (valid < ones + 1 + width) throw truncated();
-              word <<= ones + 1;
-              const bits = word >>> (32 - width);
-              word <<= width;
-              valid -= ones + 1 + width;
-              tDelta += bits > 1 << (width - 1) ? bits - (1 << width) : bits;
+            const w = peek32(data, bp);
+            if (w >= 0) {
+              bp += 1;
+            } else if ((w & 0x40000000) === 0) {
+              // '10' + 14 bits: a delta of delta above 2^13 is negative (Go's bstream reader).
+              const bits = (w >>> 16) & 0x3fff;
+              tDelta += bits > 0x2000 ? bits - 0x4000 : bits;
+              bp += 16;
+            } else if ((w & 0x20000000) === 0) {
+              const bits = (w >>> 12) & 0x1ffff;
+              tDelta += bits > 0x10000 ? bits - 0x20000 : bits;
+              bp += 20;
+            } else if ((w & 0x10000000) === 0) {
+              const bits = (w >>> 8) & 0xfffff;
+              tDelta += bits > 0x80000 ? bits - 0x100000 : bits;
+              bp += 24;
             } else {
               // '1111': 64 bits.
-              if (valid < 4) throw truncated();
-              this.pos = pos;
-              this.word = word << 4;
-              this.valid = valid - 4;
-              const high = this.readWord();
-              tDelta += (high | 0) * TWO_32 + this.readWord();
-              pos = this.pos;
-              word = this.word;
-              valid = this.valid;
+              const high = peek32(data, bp + 4);
+              tDelta += high * TWO_32 + (peek32(data, bp + 36) >>> 0);
+              bp += 68;
             }
           }
           t += tDelta;
-          while (valid <= 24 && pos < end) {
-            word |= data[pos++]! << (24 - valid);
-            valid += 8;
-          }
-          if (valid === 0) throw truncated();
-          if (word >= 0) {
+          const w = peek32(data, bp);
+          if (w >= 0) {
             // '0': the value repeats.
-            word <<= 1;
-            valid -= 1;
+            bp += 1;
           } else {
-            if (valid < 2) throw truncated();
-            const fresh = word & 0x40000000;
-            word <<= 2;
-            valid -= 2;
-            if (fresh !== 0) {
-              if (valid < 11) throw truncated();
-              leading = word >>> 27;
-              let significant = (word >>> 21) & 0x3f;
-              word <<= 11;
-              valid -= 11;
+            if ((w & 0x40000000) === 0) {
+              bp += 2;
+            } else {
+              leading = (w >>> 25) & 0x1f;
+              let significant = (w >>> 19) & 0x3f;
+              bp += 13;
               if (significant === 0) significant = 64;
-              if (leading + significant > 64)
+              if (leading + significant > 64) {
+                if (bp > bitEnd) throw truncated();
                 throw new MalformedError(`XOR value with ${leading} + ${significant} bits`);
+              }
               trailing = 64 - leading - significant;
             }
-            // The significant bits, right-aligned in xhi:xlo, read 24 at a time.
-            let left = 64 - leading - trailing;
-            let xhi = 0;
-            let xlo = 0;
-            while (left > 0) {
-              while (valid <= 24 && pos < end) {
-                word |= data[pos++]! << (24 - valid);
-                valid += 8;
+            // The significant bits, shifted left by `trailing` into xhi:xlo.
+            const significant = 64 - leading - trailing;
+            let xhi: number;
+            let xlo: number;
+            if (significant <= 32) {
+              const v = peek32(data, bp) >>> (32 - significant);
+              if (trailing >= 32) {
+                xhi = v << (trailing - 32);
+                xlo = 0;
+              } else if (trailing === 0) {
+                xhi = 0;
+                xlo = v;
+              } else {
+                xhi = v >>> (32 - trailing);
+                xlo = v << trailing;
               }
-              const k = Math.min(left, 24);
-              if (valid < k) throw truncated();
-              const part = word >>> (32 - k);
-              word <<= k;
-              valid -= k;
-              xhi = ((xhi << k) | (xlo >>> (32 - k))) >>> 0;
-              xlo = ((xlo << k) | part) >>> 0;
-              left -= k;
+            } else {
+              const high = peek32(data, bp) >>> (64 - significant);
+              const low = peek32(data, bp + significant - 32);
+              if (trailing === 0) {
+                xhi = high;
+                xlo = low;
+              } else {
+                xhi = (high << trailing) | (low >>> (32 - trailing));
+                xlo = low << trailing;
+              }
             }
-            if (trailing >= 32) {
-              xhi = xlo << (trailing - 32);
-              xlo = 0;
-            } else if (trailing > 0) {
-              xhi = (xhi << trailing) | (xlo >>> (32 - trailing));
-              xlo <<= trailing;
-            }
+            bp += significant;
             hi = (hi ^ xhi) >>> 0;
             lo = (lo ^ xlo) >>> 0;
           }
         }
+        if (bp > bitEnd) throw truncated();
         read++;
         if (t < minMs) continue;
         if (t > maxMs) {
@@ -222,14 +225,12 @@ export class XorTranscoder {
         break;
       }
       pending = false;
-      p = writeSampleField(buf, p, t, hi, lo);
+      p = writeSampleField(buf, view, p, t, hi, lo);
       room--;
       written++;
     }
     if (out !== null) out.len = p;
-    this.pos = pos;
-    this.word = word;
-    this.valid = valid;
+    this.bp = bp;
     this.read = read;
     this.t = t;
     this.tDelta = tDelta;
@@ -243,26 +244,25 @@ export class XorTranscoder {
 
   /** The second sample's timestamp delta: a uvarint, which Go adds as an int64 (it may wrap negative). */
   private readFirstDelta(): number {
-    this.readUvarint();
-    return (this.varHi | 0) * TWO_32 + this.varLo;
+    const { hi, lo } = this.readUvarint();
+    return (hi | 0) * TWO_32 + lo;
   }
 
   /** The first timestamp: a zig-zag varint (Go's binary.ReadVarint over the bit stream). */
   private readSignedVarint(): number {
-    this.readUvarint();
-    const hi = this.varHi;
-    const lo = this.varLo;
+    const { hi, lo } = this.readUvarint();
     // (u >>> 1) ^ -(u & 1), over 64 bits.
     const half = (hi >>> 1) * TWO_32 + (((hi << 31) | (lo >>> 1)) >>> 0);
     return lo & 1 ? -half - 1 : half;
   }
 
-  /** A uvarint of up to 64 bits from the bit stream, into `varHi` and `varLo`. */
-  private readUvarint(): void {
+  /** A uvarint of up to 64 bits from the bit stream (twice per chunk, so it may allocate). */
+  private readUvarint(): { hi: number; lo: number } {
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
-      const b = this.readBits(8);
+      const b = peek32(this.view, this.bp) >>> 24;
+      this.bp += 8;
       const low7 = b & 0x7f;
       const shift = 7 * i;
       if (shift < 28) {
@@ -273,36 +273,21 @@ export class XorTranscoder {
       } else {
         hi |= low7 << (shift - 32);
       }
-      if (b < 0x80) {
-        this.varLo = lo >>> 0;
-        this.varHi = hi >>> 0;
-        return;
-      }
+      if (b < 0x80) return { hi: hi >>> 0, lo: lo >>> 0 };
     }
+    if (this.bp > this.bitEnd) throw truncated();
     throw new MalformedError("XOR chunk varint longer than ten bytes");
   }
+}
 
-  /** 32 bits as an unsigned number. */
-  private readWord(): number {
-    return this.readBits(16) * 65536 + this.readBits(16);
-  }
-
-  /** 1 to 24 bits as an unsigned number, off the fields (the slow path for a chunk's head). */
-  private readBits(n: number): number {
-    const data = this.data;
-    let word = this.word;
-    let valid = this.valid;
-    let pos = this.pos;
-    while (valid <= 24 && pos < this.end) {
-      word |= data[pos++]! << (24 - valid);
-      valid += 8;
-    }
-    if (valid < n) throw truncated();
-    this.word = word << n;
-    this.valid = valid - n;
-    this.pos = pos;
-    return word >>> (32 - n);
-  }
+/**
+ * The 32 bits from bit `bp` on (most significant first), as an int32. Reads the five bytes around
+ * them whether or not they belong to the chunk: the caller keeps `PAD` bytes after it readable.
+ */
+function peek32(d: DataView, bp: number): number {
+  const i = bp >>> 3;
+  const s = bp & 7;
+  return (d.getUint32(i) << s) | (d.getUint8(i + 4) >>> (8 - s));
 }
 
 function truncated(): MalformedError {
