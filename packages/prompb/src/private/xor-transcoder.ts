@@ -42,10 +42,11 @@ export class XorTranscoder {
   /** The last decoded sample is in the window but was not written: `transcode` ran out of room. */
   pending = false;
 
-  private data: Uint8Array = EMPTY;
-  private view: DataView = new DataView(new ArrayBuffer(0));
+  /** The memory `view` spans: the whole buffer under the chunk's bytes, not just their view. */
+  private buffer: ArrayBufferLike = EMPTY.buffer;
+  private view: DataView = EMPTY_VIEW;
   private padded = new Uint8Array(1024);
-  /** Next bit to read, and the end of the chunk, as bit positions in `data`. */
+  /** Next bit to read, and the end of the chunk, as bit positions in `view`. */
   private bp = 0;
   private bitEnd = 0;
   private total = 0;
@@ -54,21 +55,27 @@ export class XorTranscoder {
   private leading = 0;
   private trailing = 0;
 
-  /** Points the decoder at the chunk in `data[start, end)`. */
+  /**
+   * Points the decoder at the chunk in `data[start, end)`. Reads run on into the memory after
+   * `data` when its buffer has `PAD` bytes there (a frame is a view of a larger socket read or
+   * assembly buffer, and a series' last chunk ends its frame): bytes the decoding never uses.
+   */
   reset(data: Uint8Array, start = 0, end = data.length): this {
     if (end - start < 2) throw new MalformedError("XOR chunk shorter than its 2-byte header");
     this.total = chunkSampleCount(data, start);
-    if (end + PAD <= data.length && data.length <= MAX_DIRECT_BYTES) {
-      this.use(data);
-      this.bp = (start + 2) * 8;
-      this.bitEnd = end * 8;
+    const base = data.byteOffset;
+    const buffer = data.buffer;
+    if (base + end + PAD <= buffer.byteLength && buffer.byteLength <= MAX_DIRECT_BYTES) {
+      this.use(buffer);
+      this.bp = (base + start + 2) * 8;
+      this.bitEnd = (base + end) * 8;
     } else {
       const len = end - start - 2;
       if (this.padded.length < len + PAD) this.padded = new Uint8Array(2 * (len + PAD));
       const padded = this.padded;
       padded.set(data.subarray(start + 2, end));
       padded.fill(0, len, len + PAD);
-      this.use(padded);
+      this.use(padded.buffer);
       this.bp = 0;
       this.bitEnd = len * 8;
     }
@@ -83,10 +90,10 @@ export class XorTranscoder {
     return this;
   }
 
-  private use(data: Uint8Array): void {
-    if (data === this.data) return;
-    this.data = data;
-    this.view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  private use(buffer: ArrayBufferLike): void {
+    if (buffer === this.buffer) return;
+    this.buffer = buffer;
+    this.view = new DataView(buffer);
   }
 
   /** Samples the chunk holds, per its header. */
