@@ -89,6 +89,7 @@ function scalingRows(runs) {
       series,
       hours,
       samples: ferry.samples,
+      imports: ferry.measuredImports,
       seconds: ferry.seconds,
       samplesPerSecond: ferry.samplesPerSecond,
       wallSecondsPerMillion: ferry.seconds / millions,
@@ -96,7 +97,7 @@ function scalingRows(runs) {
       agentCpuSecondsPerMillion: ferry.cpuSeconds.agent / millions,
       gatewayCpuSecondsPerMillion: ferry.cpuSeconds.gateway / millions,
       firstCpuSecondsPerMillion: ferry.first
-        ? (ferry.first.cpuSeconds.agent + ferry.first.cpuSeconds.gateway) / millions
+        ? (ferry.first.cpuSeconds.agent + ferry.first.cpuSeconds.gateway) / (ferry.first.samples / 1e6)
         : undefined,
       peakRssBytes: ferry.peakRssBytes,
       exact: ferry.verification.exact,
@@ -107,6 +108,7 @@ function scalingRows(runs) {
 function formatScaling(rows) {
   const header = [
     "series × range",
+    "imports measured",
     "samples",
     "wall s",
     "samples/s",
@@ -121,6 +123,7 @@ function formatScaling(rows) {
     header,
     rows.map((r) => [
       `${int(r.series)} × ${r.hours % 24 === 0 && r.hours > 24 ? `${r.hours / 24} d` : `${r.hours} h`}`,
+      int(r.imports),
       int(r.samples),
       fixed(r.seconds, 1),
       int(r.samplesPerSecond),

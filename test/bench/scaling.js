@@ -1,11 +1,15 @@
 // --scaling: Ferry end to end alone over growing ranges and series counts, for the cost of a
 // sample (CPU seconds and wall seconds per million) and how memory behaves as the data grows.
-// Each range is imported twice by the same agent and gateway: the second import is reported (a
-// running agent's cost), the first one's CPU beside it (it includes the JIT warming up).
+// Each range is imported at least twice by the same agent and gateway: the imports after the first
+// are reported (a running agent's cost), the first one's CPU beside it (it includes the JIT warming
+// up). Small ranges are imported again until the reported imports hold MEASURED_SAMPLES, so that each
+// row's CPU time is long enough to read.
 const { rm } = require("node:fs/promises");
 const { join } = require("node:path");
 const { describe, prepareSource } = require("./comparison");
 const { runFerryImport } = require("./ferry-import");
+
+const MEASURED_SAMPLES = 10_000_000;
 
 const RUNS = [
   { series: 1000, hours: 1 },
@@ -51,6 +55,7 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
         teardown,
         cpuProfDir,
         imports: 2,
+        measuredSamples: MEASURED_SAMPLES,
       });
       runs.push({ ...run, dataset: describe(dataset), ferry });
     } finally {
