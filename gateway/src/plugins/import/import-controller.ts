@@ -237,7 +237,11 @@ export class ImportController {
     }
     const now = Date.now();
     const last = this.lastPersistMs.get(record.id) ?? 0;
-    if (force || now - last >= PERSIST_INTERVAL_MS || isFinal(record.state)) {
+    if (isFinal(record.state)) {
+      // A final record is written at once and no progress follows: nothing more to throttle.
+      this.lastPersistMs.delete(record.id);
+      await this.imports.save(record);
+    } else if (force || now - last >= PERSIST_INTERVAL_MS) {
       this.lastPersistMs.set(record.id, now);
       await this.imports.save(record);
     } else {
