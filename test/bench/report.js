@@ -81,10 +81,31 @@ function formatComparison(rows) {
   );
 }
 
-/** Cost per million samples of each scaling run. */
-function scalingRows(runs) {
+/** CPU seconds of agent and gateway per import of the fixed-cost probe (its few samples included). */
+function fixedCostOf(probe) {
+  const { ferry } = probe;
+  return {
+    series: probe.series,
+    hours: probe.hours,
+    imports: ferry.measuredImports,
+    samplesPerImport: ferry.samples / ferry.measuredImports,
+    agentCpuSeconds: ferry.cpuSeconds.agent / ferry.measuredImports,
+    gatewayCpuSeconds: ferry.cpuSeconds.gateway / ferry.measuredImports,
+    exact: ferry.verification.exact,
+  };
+}
+
+/**
+ * Cost per million samples of each scaling run; with `fixedCost` (fixedCostOf), also the cost with
+ * the measured imports' fixed cost taken out: what a sample costs once an import is under way.
+ */
+function scalingRows(runs, fixedCost) {
   return runs.map(({ series, hours, ferry }) => {
     const millions = ferry.samples / 1e6;
+    const cpu = ferry.cpuSeconds.agent + ferry.cpuSeconds.gateway;
+    const fixedSeconds = fixedCost
+      ? ferry.measuredImports * (fixedCost.agentCpuSeconds + fixedCost.gatewayCpuSeconds)
+      : 0;
     return {
       series,
       hours,
@@ -93,9 +114,10 @@ function scalingRows(runs) {
       seconds: ferry.seconds,
       samplesPerSecond: ferry.samplesPerSecond,
       wallSecondsPerMillion: ferry.seconds / millions,
-      cpuSecondsPerMillion: (ferry.cpuSeconds.agent + ferry.cpuSeconds.gateway) / millions,
+      cpuSecondsPerMillion: cpu / millions,
       agentCpuSecondsPerMillion: ferry.cpuSeconds.agent / millions,
       gatewayCpuSecondsPerMillion: ferry.cpuSeconds.gateway / millions,
+      marginalCpuSecondsPerMillion: fixedCost ? (cpu - fixedSeconds) / millions : undefined,
       firstCpuSecondsPerMillion: ferry.first
         ? (ferry.first.cpuSeconds.agent + ferry.first.cpuSeconds.gateway) / (ferry.first.samples / 1e6)
         : undefined,
@@ -103,6 +125,35 @@ function scalingRows(runs) {
       exact: ferry.verification.exact,
     };
   });
+}
+
+/** How far `values` stray from their midpoint: ± half their range over the midpoint. */
+function spread(values) {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  return { lo, hi, plusMinus: (hi - lo) / (hi + lo) };
+}
+
+/** The lines under the scaling table: the fixed cost, and the spread of the cost per sample. */
+function scalingSummary(rows, fixedCost) {
+  const lines = [];
+  const ms = (seconds) => `${fixed(seconds * 1000, 1)} ms`;
+  if (fixedCost) {
+    lines.push(
+      `fixed cost of an import (${fixedCost.series} × ${fixedCost.hours} h, ${int(fixedCost.samplesPerImport)} samples, ` +
+        `${int(fixedCost.imports)} imports): agent ${ms(fixedCost.agentCpuSeconds)} + gateway ${ms(fixedCost.gatewayCpuSeconds)} ` +
+        `CPU per import${fixedCost.exact ? "" : " (NOT exact)"}`,
+    );
+  }
+  const pct = (s) => `${fixed(s.lo, 2)}–${fixed(s.hi, 2)}, ±${fixed(s.plusMinus * 100, 0)}%`;
+  if (rows.length > 1) {
+    lines.push(`CPU s/M across the rows: ${pct(spread(rows.map((r) => r.cpuSecondsPerMillion)))}`);
+    if (fixedCost)
+      lines.push(
+        `CPU s/M less the fixed cost across the rows: ${pct(spread(rows.map((r) => r.marginalCpuSecondsPerMillion)))}`,
+      );
+  }
+  return lines.join("\n");
 }
 
 function formatScaling(rows) {
@@ -114,6 +165,7 @@ function formatScaling(rows) {
     "samples/s",
     "wall s/M",
     "CPU s/M (agent+gw)",
+    "less fixed cost",
     "1st import CPU s/M",
     "agent RSS",
     "gateway RSS",
@@ -129,6 +181,7 @@ function formatScaling(rows) {
       int(r.samplesPerSecond),
       fixed(r.wallSecondsPerMillion, 2),
       `${fixed(r.cpuSecondsPerMillion, 2)} (${fixed(r.agentCpuSecondsPerMillion, 2)}+${fixed(r.gatewayCpuSecondsPerMillion, 2)})`,
+      r.marginalCpuSecondsPerMillion === undefined ? "—" : fixed(r.marginalCpuSecondsPerMillion, 2),
       r.firstCpuSecondsPerMillion === undefined ? "—" : fixed(r.firstCpuSecondsPerMillion, 2),
       mib(r.peakRssBytes.agent),
       mib(r.peakRssBytes.gateway),
@@ -146,4 +199,14 @@ async function writeRecord(root, record) {
   return file;
 }
 
-module.exports = { comparisonRows, formatComparison, scalingRows, formatScaling, writeRecord, mib, int };
+module.exports = {
+  comparisonRows,
+  fixedCostOf,
+  formatComparison,
+  scalingRows,
+  scalingSummary,
+  formatScaling,
+  writeRecord,
+  mib,
+  int,
+};

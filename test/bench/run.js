@@ -9,10 +9,12 @@ const { runComparison } = require("./comparison");
 const { parseOptions, USAGE } = require("./options");
 const {
   comparisonRows,
+  fixedCostOf,
   formatComparison,
   formatScaling,
   int,
   scalingRows,
+  scalingSummary,
   writeRecord,
 } = require("./report");
 const { formatAgentsScale, runAgentsScale } = require("./agents-scale");
@@ -84,12 +86,16 @@ async function main() {
       allExact = record.agentsScale.connected === options.agents && record.agentsScale.discover.errors === 0;
     } else if (options.scaling) {
       record.scaling = await runScaling(options, { work, teardown, log, cpuProfDir });
-      const rows = scalingRows(record.scaling.runs);
+      const fixedCost = fixedCostOf(record.scaling.fixedCost);
+      const rows = scalingRows(record.scaling.runs, fixedCost);
       record.scaling.rows = rows;
-      process.stdout.write(`\nFerry end to end, ${options.sink} sink\n${formatScaling(rows)}\n`);
+      record.scaling.fixedCostPerImport = fixedCost;
+      process.stdout.write(
+        `\nFerry end to end, ${options.sink} sink\n${formatScaling(rows)}\n${scalingSummary(rows, fixedCost)}\n`,
+      );
       for (const s of record.scaling.skipped)
         process.stdout.write(`skipped ${s.series} × ${s.hours} h (budget)\n`);
-      allExact = rows.every((r) => r.exact);
+      allExact = fixedCost.exact && rows.every((r) => r.exact);
     } else {
       const results = await runComparison(options, { work, teardown, log, cpuProfDir });
       record.results = results;

@@ -4,12 +4,17 @@
 // are reported (a running agent's cost), the first one's CPU beside it (it includes the JIT warming
 // up). Small ranges are imported again until the reported imports hold MEASURED_SAMPLES, so that each
 // row's CPU time is long enough to read.
+// An import also costs CPU whatever its size (its RPCs, durable state writes, progress messages, a
+// connection to the source): a probe of 10 series × 1 h (2,400 samples) imported FIXED_COST_IMPORTS
+// times measures that fixed cost, so that each row's cost per sample can be shown without it.
 const { rm } = require("node:fs/promises");
 const { join } = require("node:path");
 const { describe, prepareSource } = require("./comparison");
 const { runFerryImport } = require("./ferry-import");
 
 const MEASURED_SAMPLES = 10_000_000;
+const FIXED_COST_PROBE = { series: 10, hours: 1 };
+const FIXED_COST_IMPORTS = 100;
 
 const RUNS = [
   { series: 1000, hours: 1 },
@@ -19,10 +24,16 @@ const RUNS = [
 ];
 
 async function runScaling(options, { work, teardown, log, cpuProfDir }) {
+  const context = { options, work, teardown, log, cpuProfDir };
   const began = Date.now();
   const runs = [];
   const skipped = [];
   let day;
+  const fixedCost = await importRange(
+    FIXED_COST_PROBE,
+    { imports: 1 + FIXED_COST_IMPORTS, measuredSamples: 0 },
+    context,
+  );
   for (const run of RUNS) {
     if (run.hours === 24 * 7 && day) {
       // Building, counting and importing all grow about linearly with the samples.
@@ -37,34 +48,38 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
       }
     }
     const t = Date.now();
-    const dir = join(work, `scaling-${run.series}x${run.hours}h`);
-    const { dataset, source, sourceSamples, stopSource } = await prepareSource({
-      ...run,
-      dir,
-      teardown,
-      log,
-    });
-    try {
-      log(`Ferry import of ${run.series} × ${run.hours} h into ${options.sink}`);
-      const ferry = await runFerryImport({
-        dataset,
-        source,
-        sourceSamples,
-        sinkKind: options.sink,
-        work: join(dir, "ferry"),
-        teardown,
-        cpuProfDir,
-        imports: 2,
-        measuredSamples: MEASURED_SAMPLES,
-      });
-      runs.push({ ...run, dataset: describe(dataset), ferry });
-    } finally {
-      await stopSource();
-      if (!options.keep) await rm(dir, { recursive: true, force: true });
-    }
+    runs.push(await importRange(run, { imports: 2, measuredSamples: MEASURED_SAMPLES }, context));
     if (run.hours === 24) day = { totalMs: Date.now() - t };
   }
-  return { config: options, runs, skipped };
+  return { config: options, fixedCost, runs, skipped };
+}
+
+/** Builds `run`'s dataset, imports it `imports` times or more (see runFerryImport), drops the dataset. */
+async function importRange(run, repeats, { options, work, teardown, log, cpuProfDir }) {
+  const dir = join(work, `scaling-${run.series}x${run.hours}h`);
+  const { dataset, source, sourceSamples, stopSource } = await prepareSource({
+    ...run,
+    dir,
+    teardown,
+    log,
+  });
+  try {
+    log(`Ferry import of ${run.series} × ${run.hours} h into ${options.sink}`);
+    const ferry = await runFerryImport({
+      dataset,
+      source,
+      sourceSamples,
+      sinkKind: options.sink,
+      work: join(dir, "ferry"),
+      teardown,
+      cpuProfDir,
+      ...repeats,
+    });
+    return { ...run, dataset: describe(dataset), ferry };
+  } finally {
+    await stopSource();
+    if (!options.keep) await rm(dir, { recursive: true, force: true });
+  }
 }
 
 module.exports = { runScaling };
