@@ -24,6 +24,7 @@ async function runFerryImport({
   cpuProfDir,
   imports = 1,
   measuredSamples = 0,
+  warmup = {},
 }) {
   const nodeArgs = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
   const sink = await startSink(sinkKind, join(work, "sink"));
@@ -74,7 +75,15 @@ async function runFerryImport({
     // A small range is repeated until the repeats hold `measuredSamples`: one import of 240 k samples
     // takes about 0.1 CPU s, near the 10 ms resolution of /proc's CPU times and within the noise of
     // a single garbage collection.
+    // The JIT keeps compiling for seconds after the first import: before the repeats are measured,
+    // more imports run unmeasured until the process has imported `warmup.samples` and made
+    // `warmup.imports` imports (the first one included), so that small and large ranges are
+    // measured in equally warm processes.
     const first = await importOnce(false);
+    const warm = [first];
+    const warming = () =>
+      sumOf(warm, (r) => r.samples) < (warmup.samples ?? 0) || warm.length < (warmup.imports ?? 0);
+    while (imports > 1 && warming()) warm.push(await importOnce(true));
     const repeats = [];
     const wanted = () => repeats.length < imports - 1 || sumOf(repeats, (r) => r.samples) < measuredSamples;
     while (imports > 1 && wanted()) repeats.push(await importOnce(true));
@@ -91,7 +100,7 @@ async function runFerryImport({
     const { seconds, samples } = measured;
     const landed = await samplesLanded(sink, dataset);
     // Every import, not just the last, read and wrote all that the source holds.
-    const everyImportExact = [first, ...repeats].every((m) => importExact(m.imp, sourceSamples));
+    const everyImportExact = [...warm, ...repeats].every((m) => importExact(m.imp, sourceSamples));
     return {
       state: imp.state,
       pids,
@@ -107,7 +116,8 @@ async function runFerryImport({
         repeats.length > 0
           ? { samples: first.samples, seconds: first.seconds, cpuSeconds: first.cpu }
           : undefined,
-      imports: 1 + repeats.length,
+      warmup: { imports: warm.length, samples: sumOf(warm, (r) => r.samples) },
+      imports: warm.length + repeats.length,
       measuredImports: repeats.length > 0 ? repeats.length : 1,
       peakRssBytes,
       sinkPeakRssBytes: memoryOf(sink.pid).peakRssBytes,

@@ -88,6 +88,7 @@ function fixedCostOf(probe) {
     series: probe.series,
     hours: probe.hours,
     imports: ferry.measuredImports,
+    warmupImports: ferry.warmup?.imports ?? 1,
     samplesPerImport: ferry.samples / ferry.measuredImports,
     agentCpuSeconds: ferry.cpuSeconds.agent / ferry.measuredImports,
     gatewayCpuSeconds: ferry.cpuSeconds.gateway / ferry.measuredImports,
@@ -111,6 +112,7 @@ function scalingRows(runs, fixedCost) {
       hours,
       samples: ferry.samples,
       imports: ferry.measuredImports,
+      warmupImports: ferry.warmup?.imports ?? 1,
       seconds: ferry.seconds,
       samplesPerSecond: ferry.samplesPerSecond,
       wallSecondsPerMillion: ferry.seconds / millions,
@@ -141,7 +143,7 @@ function scalingSummary(rows, fixedCost) {
   if (fixedCost) {
     lines.push(
       `fixed cost of an import (${fixedCost.series} × ${fixedCost.hours} h, ${int(fixedCost.samplesPerImport)} samples, ` +
-        `${int(fixedCost.imports)} imports): agent ${ms(fixedCost.agentCpuSeconds)} + gateway ${ms(fixedCost.gatewayCpuSeconds)} ` +
+        `${int(fixedCost.imports)} imports after ${int(fixedCost.warmupImports)}): agent ${ms(fixedCost.agentCpuSeconds)} + gateway ${ms(fixedCost.gatewayCpuSeconds)} ` +
         `CPU per import${fixedCost.exact ? "" : " (NOT exact)"}`,
     );
   }
@@ -159,7 +161,7 @@ function scalingSummary(rows, fixedCost) {
 function formatScaling(rows) {
   const header = [
     "series × range",
-    "imports measured",
+    "imports: warm-up, measured",
     "samples",
     "wall s",
     "samples/s",
@@ -175,7 +177,7 @@ function formatScaling(rows) {
     header,
     rows.map((r) => [
       `${int(r.series)} × ${r.hours % 24 === 0 && r.hours > 24 ? `${r.hours / 24} d` : `${r.hours} h`}`,
-      int(r.imports),
+      `${int(r.warmupImports)}, ${int(r.imports)}`,
       int(r.samples),
       fixed(r.seconds, 1),
       int(r.samplesPerSecond),

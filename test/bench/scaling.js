@@ -1,18 +1,21 @@
 // --scaling: Ferry end to end alone over growing ranges and series counts, for the cost of a
 // sample (CPU seconds and wall seconds per million) and how memory behaves as the data grows.
-// Each range is imported at least twice by the same agent and gateway: the imports after the first
-// are reported (a running agent's cost), the first one's CPU beside it (it includes the JIT warming
-// up). Small ranges are imported again until the reported imports hold MEASURED_SAMPLES, so that each
-// row's CPU time is long enough to read.
+// Each range is imported several times by the same agent and gateway. The first import's CPU is
+// reported on its own (the JIT warming up); imports go on unmeasured until the processes have
+// imported WARMUP_SAMPLES (the JIT keeps compiling for seconds: without this, the 1 h rows were
+// measured in colder processes than the 7 d one); then the measured imports follow, repeated until
+// they hold MEASURED_SAMPLES, so that each row's CPU time is long enough to read.
 // An import also costs CPU whatever its size (its RPCs, durable state writes, progress messages, a
 // connection to the source): a probe of 10 series × 1 h (2,400 samples) imported FIXED_COST_IMPORTS
-// times measures that fixed cost, so that each row's cost per sample can be shown without it.
+// times, after as many warm-up imports, measures that fixed cost, so that each row's cost per
+// sample can be shown without it.
 const { rm } = require("node:fs/promises");
 const { join } = require("node:path");
 const { describe, prepareSource } = require("./comparison");
 const { runFerryImport } = require("./ferry-import");
 
 const MEASURED_SAMPLES = 10_000_000;
+const WARMUP_SAMPLES = 10_000_000;
 const FIXED_COST_PROBE = { series: 10, hours: 1 };
 const FIXED_COST_IMPORTS = 100;
 
@@ -31,7 +34,7 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
   let day;
   const fixedCost = await importRange(
     FIXED_COST_PROBE,
-    { imports: 1 + FIXED_COST_IMPORTS, measuredSamples: 0 },
+    { imports: 1 + FIXED_COST_IMPORTS, measuredSamples: 0, warmup: { imports: FIXED_COST_IMPORTS } },
     context,
   );
   for (const run of RUNS) {
@@ -48,7 +51,13 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
       }
     }
     const t = Date.now();
-    runs.push(await importRange(run, { imports: 2, measuredSamples: MEASURED_SAMPLES }, context));
+    runs.push(
+      await importRange(
+        run,
+        { imports: 2, measuredSamples: MEASURED_SAMPLES, warmup: { samples: WARMUP_SAMPLES } },
+        context,
+      ),
+    );
     if (run.hours === 24) day = { totalMs: Date.now() - t };
   }
   return { config: options, fixedCost, runs, skipped };
