@@ -162,4 +162,12 @@ function stopFerry(handle) {
   return handle.proc.stop(15_000);
 }
 
-module.exports = { startGateway, startAgent, ferryCli, ferryJson, followImportStart, stopFerry };
+module.exports = {
+  FERRY_NODE_FLAGS,
+  startGateway,
+  startAgent,
+  ferryCli,
+  ferryJson,
+  followImportStart,
+  stopFerry,
+};
