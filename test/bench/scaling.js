@@ -63,8 +63,11 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
   return { config: options, fixedCost, runs, skipped };
 }
 
-/** Builds `run`'s dataset, imports it `imports` times or more (see runFerryImport), drops the dataset. */
-async function importRange(run, repeats, { options, work, teardown, log, cpuProfDir }) {
+/**
+ * Builds `run`'s dataset, imports it as `imports` says (runFerryImport's `imports`, `measuredSamples`
+ * and `warmup`), then drops the dataset.
+ */
+async function importRange(run, imports, { options, work, teardown, log, cpuProfDir }) {
   const dir = join(work, `scaling-${run.series}x${run.hours}h`);
   const { dataset, source, sourceSamples, stopSource } = await prepareSource({
     ...run,
@@ -82,7 +85,7 @@ async function importRange(run, repeats, { options, work, teardown, log, cpuProf
       work: join(dir, "ferry"),
       teardown,
       cpuProfDir,
-      ...repeats,
+      ...imports,
     });
     return { ...run, dataset: describe(dataset), ferry };
   } finally {
