@@ -124,6 +124,9 @@ function scalingRows(runs, fixedCost) {
         ? (ferry.first.cpuSeconds.agent + ferry.first.cpuSeconds.gateway) / (ferry.first.samples / 1e6)
         : undefined,
       peakRssBytes: ferry.peakRssBytes,
+      blockCpuSecondsPerMillion: (ferry.blocks ?? []).map(
+        (b) => (b.cpuSeconds.agent + b.cpuSeconds.gateway) / (b.samples / 1e6),
+      ),
       exact: ferry.verification.exact,
     };
   });
@@ -161,12 +164,13 @@ function scalingSummary(rows, fixedCost) {
 function formatScaling(rows) {
   const header = [
     "series × range",
-    "imports: warm-up, measured",
+    "imports: warm-up, median block",
     "samples",
     "wall s",
     "samples/s",
     "wall s/M",
     "CPU s/M (agent+gw)",
+    "blocks' CPU s/M",
     "less fixed cost",
     "1st import CPU s/M",
     "agent RSS",
@@ -183,6 +187,9 @@ function formatScaling(rows) {
       int(r.samplesPerSecond),
       fixed(r.wallSecondsPerMillion, 2),
       `${fixed(r.cpuSecondsPerMillion, 2)} (${fixed(r.agentCpuSecondsPerMillion, 2)}+${fixed(r.gatewayCpuSecondsPerMillion, 2)})`,
+      r.blockCpuSecondsPerMillion.length > 1
+        ? `${fixed(Math.min(...r.blockCpuSecondsPerMillion), 2)}–${fixed(Math.max(...r.blockCpuSecondsPerMillion), 2)}`
+        : "—",
       r.marginalCpuSecondsPerMillion === undefined ? "—" : fixed(r.marginalCpuSecondsPerMillion, 2),
       r.firstCpuSecondsPerMillion === undefined ? "—" : fixed(r.firstCpuSecondsPerMillion, 2),
       mib(r.peakRssBytes.agent),

@@ -4,11 +4,13 @@
 // reported on its own (the JIT warming up); imports go on unmeasured until the processes have
 // imported WARMUP_SAMPLES (the JIT keeps compiling for seconds: without this, the 1 h rows were
 // measured in colder processes than the 7 d one); then the measured imports follow, repeated until
-// they hold MEASURED_SAMPLES, so that each row's CPU time is long enough to read.
+// they hold MEASURED_SAMPLES, so that each row's CPU time is long enough to read. That is done
+// BLOCKS times and the median block reported: this machine's speed drifts by 15-20 % for tens of
+// seconds at a time, which one block per row put between the rows.
 // An import also costs CPU whatever its size (its RPCs, durable state writes, progress messages, a
 // connection to the source): a probe of 10 series × 1 h (2,400 samples) imported FIXED_COST_IMPORTS
-// times, after as many warm-up imports, measures that fixed cost, so that each row's cost per
-// sample can be shown without it.
+// times (the median of BLOCKS such blocks), after as many warm-up imports, measures that fixed
+// cost, so that each row's cost per sample can be shown without it.
 const { rm } = require("node:fs/promises");
 const { join } = require("node:path");
 const { describe, prepareSource } = require("./comparison");
@@ -18,6 +20,7 @@ const MEASURED_SAMPLES = 10_000_000;
 const WARMUP_SAMPLES = 10_000_000;
 const FIXED_COST_PROBE = { series: 10, hours: 1 };
 const FIXED_COST_IMPORTS = 100;
+const BLOCKS = 3;
 
 const RUNS = [
   { series: 1000, hours: 1 },
@@ -34,7 +37,12 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
   let day;
   const fixedCost = await importRange(
     FIXED_COST_PROBE,
-    { imports: 1 + FIXED_COST_IMPORTS, measuredSamples: 0, warmup: { imports: FIXED_COST_IMPORTS } },
+    {
+      imports: 1 + FIXED_COST_IMPORTS,
+      measuredSamples: 0,
+      warmup: { imports: FIXED_COST_IMPORTS },
+      blocks: BLOCKS,
+    },
     context,
   );
   for (const run of RUNS) {
@@ -54,7 +62,12 @@ async function runScaling(options, { work, teardown, log, cpuProfDir }) {
     runs.push(
       await importRange(
         run,
-        { imports: 2, measuredSamples: MEASURED_SAMPLES, warmup: { samples: WARMUP_SAMPLES } },
+        {
+          imports: 2,
+          measuredSamples: MEASURED_SAMPLES,
+          warmup: { samples: WARMUP_SAMPLES },
+          blocks: BLOCKS,
+        },
         context,
       ),
     );
