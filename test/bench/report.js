@@ -139,6 +139,12 @@ function spread(values) {
   return { lo, hi, plusMinus: (hi - lo) / (hi + lo) };
 }
 
+/** "lo–hi" of `values`, two decimals. */
+function rangeOf(values) {
+  const { lo, hi } = spread(values);
+  return `${fixed(lo, 2)}–${fixed(hi, 2)}`;
+}
+
 /** The lines under the scaling table: the fixed cost, and the spread of the cost per sample. */
 function scalingSummary(rows, fixedCost) {
   const lines = [];
@@ -150,12 +156,12 @@ function scalingSummary(rows, fixedCost) {
         `CPU per import${fixedCost.exact ? "" : " (NOT exact)"}`,
     );
   }
-  const pct = (s) => `${fixed(s.lo, 2)}–${fixed(s.hi, 2)}, ±${fixed(s.plusMinus * 100, 0)}%`;
+  const pct = (values) => `${rangeOf(values)}, ±${fixed(spread(values).plusMinus * 100, 0)}%`;
   if (rows.length > 1) {
-    lines.push(`CPU s/M across the rows: ${pct(spread(rows.map((r) => r.cpuSecondsPerMillion)))}`);
+    lines.push(`CPU s/M across the rows: ${pct(rows.map((r) => r.cpuSecondsPerMillion))}`);
     if (fixedCost)
       lines.push(
-        `CPU s/M less the fixed cost across the rows: ${pct(spread(rows.map((r) => r.marginalCpuSecondsPerMillion)))}`,
+        `CPU s/M less the fixed cost across the rows: ${pct(rows.map((r) => r.marginalCpuSecondsPerMillion))}`,
       );
   }
   return lines.join("\n");
@@ -187,9 +193,7 @@ function formatScaling(rows) {
       int(r.samplesPerSecond),
       fixed(r.wallSecondsPerMillion, 2),
       `${fixed(r.cpuSecondsPerMillion, 2)} (${fixed(r.agentCpuSecondsPerMillion, 2)}+${fixed(r.gatewayCpuSecondsPerMillion, 2)})`,
-      r.blockCpuSecondsPerMillion.length > 1
-        ? `${fixed(Math.min(...r.blockCpuSecondsPerMillion), 2)}–${fixed(Math.max(...r.blockCpuSecondsPerMillion), 2)}`
-        : "—",
+      r.blockCpuSecondsPerMillion.length > 1 ? rangeOf(r.blockCpuSecondsPerMillion) : "—",
       r.marginalCpuSecondsPerMillion === undefined ? "—" : fixed(r.marginalCpuSecondsPerMillion, 2),
       r.firstCpuSecondsPerMillion === undefined ? "—" : fixed(r.firstCpuSecondsPerMillion, 2),
       mib(r.peakRssBytes.agent),
