@@ -184,6 +184,10 @@ export class ImportRun {
       if (this.abort.signal.aborted)
         this.finish(ImportState.CANCELED, ConnectError.from(this.abort.signal.reason).rawMessage);
       else this.finish(ImportState.FAILED, explain(error));
+    } finally {
+      // Its pooled connections to the source would idle on for 30 s; Prometheus serves at most
+      // 512 connections (--web.max-connections), which back-to-back imports used up.
+      this.reader.close();
     }
   }
 

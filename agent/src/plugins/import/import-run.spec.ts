@@ -1,0 +1,80 @@
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { ImportState, PushOutcome, type PushResponse, PushResponseSchema, RunImportSchema } from "@ferry/api";
+import type { WriteSeries } from "@ferry/prompb";
+import pino from "pino";
+import type { PushClient } from "../../core/push-client";
+import { DEFAULT_IMPORT_RUN, ImportRun } from "./import-run";
+import { openConnections, type SamplesSource, startSamplesSource } from "./testing/samples-source";
+
+const HOUR = 3600_000;
+const STEP = 15_000;
+const START = 50 * HOUR;
+const END = START + 6 * HOUR - 1;
+
+const SOURCE: WriteSeries[] = ["a", "b", "c"].map((job) => {
+  const samples = [];
+  for (let t = START; t <= END; t += STEP) samples.push({ timestampMs: t, value: t / STEP });
+  return {
+    labels: [
+      ["__name__", "up"],
+      ["job", job],
+    ] as [string, string][],
+    samples,
+  };
+});
+const SOURCE_SAMPLES = SOURCE.reduce((n, s) => n + s.samples.length, 0);
+
+/** Accepts every push and counts its samples. */
+function acceptingPush(): { client: PushClient; samples: () => number } {
+  let samples = 0;
+  const client = {
+    push: async (_payload: Uint8Array, options: { samples: number }): Promise<PushResponse> => {
+      samples += options.samples;
+      return create(PushResponseSchema, { outcome: PushOutcome.ACCEPTED, sinkStatus: 204 });
+    },
+  } as unknown as PushClient;
+  return { client, samples: () => samples };
+}
+
+describe("ImportRun", () => {
+  let source: SamplesSource;
+  beforeEach(async () => {
+    source = await startSamplesSource(SOURCE);
+  });
+  afterEach(async () => {
+    await source.close();
+  });
+
+  it("reads every window, writes every sample, and leaves no connection to the source open", async () => {
+    const push = acceptingPush();
+    const changes: boolean[] = [];
+    const run = new ImportRun(
+      create(RunImportSchema, {
+        importId: "i1",
+        target: "t",
+        endpoint: source.url,
+        start: timestampFromMs(START),
+        end: timestampFromMs(END),
+      }),
+      push.client,
+      pino({ level: "silent" }),
+      (_run, stateChanged) => changes.push(stateChanged),
+      // Small windows: several reads, some of them prefetched while the previous window is written.
+      { ...DEFAULT_IMPORT_RUN, planner: { ...DEFAULT_IMPORT_RUN.planner, initialMs: HOUR, maxMs: HOUR } },
+    );
+    await run.run();
+
+    expect(run.state).toBe(ImportState.COMPLETED);
+    expect(run.counters.samplesRead).toBe(SOURCE_SAMPLES);
+    expect(run.counters.samplesWritten).toBe(SOURCE_SAMPLES);
+    expect(push.samples()).toBe(SOURCE_SAMPLES);
+    expect(source.reads.length).toBe(6);
+    // Once per committed window, then the final state once.
+    expect(changes).toEqual([false, false, false, false, false, false, true]);
+    // Back-to-back imports used to leave each its pooled connections for 30 s, until the source
+    // refused more (Prometheus serves at most 512).
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await openConnections(source.server)).toBe(0);
+  });
+});
