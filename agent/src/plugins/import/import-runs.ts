@@ -45,7 +45,10 @@ export class ImportRuns {
     const entry: Entry = { run, reporter, done: Promise.resolve() };
     entry.done = run.run().finally(() => {
       reporter.stop();
-      if (!reporter.flush()) this.undelivered.set(run.id, anyPack(ImportProgressSchema, reporter.snapshot()));
+      // The run's final state went out as it changed (state changes are sent at once); sending it
+      // again would cost the gateway a second durable write of the finished import.
+      if (!reporter.delivered)
+        this.undelivered.set(run.id, anyPack(ImportProgressSchema, reporter.snapshot()));
       if (this.runs.get(run.id) === entry) this.runs.delete(run.id);
     });
     this.runs.set(run.id, entry);

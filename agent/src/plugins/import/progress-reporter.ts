@@ -14,6 +14,8 @@ export type ReportedRun = Pick<ImportRun, "progress" | "checkpoint" | "endMs" | 
  */
 export class ProgressReporter {
   private lastSentMs = 0;
+  /** Whether the link took the last progress sent (false while it is down). */
+  private lastDelivered = true;
   private timer: NodeJS.Timeout | undefined;
   private readonly history: Array<[number, number]> = [];
   private readonly eta: EtaEstimator;
@@ -43,7 +45,13 @@ export class ProgressReporter {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.lastSentMs = Date.now();
-    return this.send(anyPack(ImportProgressSchema, this.snapshot()));
+    this.lastDelivered = this.send(anyPack(ImportProgressSchema, this.snapshot()));
+    return this.lastDelivered;
+  }
+
+  /** Whether the last progress sent reached the link; after a final state, whether the gateway can have heard it. */
+  get delivered(): boolean {
+    return this.lastDelivered;
   }
 
   snapshot() {
