@@ -152,7 +152,10 @@ export class ImportController {
     updated.etaSeconds = progress.etaSeconds;
     updated.updatedAt = timestampFromMs(Date.now());
     updated.percent = percentDone(updated);
-    await this.save(updated, stateChanged);
+    // Final states reach the disk at once (save). The step from PENDING to RUNNING need not wait
+    // for it: a gateway restarted on a PENDING record issues the run again, the agent answers that
+    // it runs it already, and reports it RUNNING; one fsynced write fewer per import.
+    await this.save(updated, stateChanged && progress.state !== ImportState.RUNNING);
   }
 
   /**
@@ -210,7 +213,8 @@ export class ImportController {
       );
       const current = this.imports.byImportId(record.id);
       if (current && current.state === ImportState.PENDING) {
-        await this.save({ ...current, state: ImportState.RUNNING, message: "" }, true);
+        // Not forced, as in applyProgress: PENDING on disk is re-issued after a restart.
+        await this.save({ ...current, state: ImportState.RUNNING, message: "" }, false);
       }
     } catch (error) {
       const reason = ConnectError.from(error);
