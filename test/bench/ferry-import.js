@@ -26,6 +26,7 @@ async function runFerryImport({
   measuredSamples = 0,
   warmup = {},
   blocks = 1,
+  machineSpeed,
 }) {
   const nodeArgs = cpuProfDir ? ["--cpu-prof", `--cpu-prof-dir=${cpuProfDir}`] : [];
   const sink = await startSink(sinkKind, join(work, "sink"));
@@ -93,9 +94,16 @@ async function runFerryImport({
     for (let b = 0; imports > 1 && b < blocks; b++) {
       const block = [];
       const wanted = () => block.length < imports - 1 || sumOf(block, (r) => r.samples) < measuredSamples;
+      // The machine's speed just before and just after the block (machine-speed.js), when asked.
+      const speedBefore = machineSpeed?.();
       while (wanted()) block.push(await importOnce(true));
+      const speedAfter = machineSpeed?.();
       repeats.push(...block);
-      measuredBlocks.push({ ...combine(block), imports: block.length });
+      measuredBlocks.push({
+        ...combine(block),
+        imports: block.length,
+        machineSeconds: machineSpeed ? (speedBefore + speedAfter) / 2 : undefined,
+      });
     }
     const medianBlock = [...measuredBlocks].sort((x, y) => cpuPerSample(x) - cpuPerSample(y))[
       Math.floor((measuredBlocks.length - 1) / 2)
@@ -132,11 +140,13 @@ async function runFerryImport({
       warmup: { imports: warm.length, samples: sumOf(warm, (r) => r.samples) },
       imports: warm.length + repeats.length,
       measuredImports: medianBlock ? medianBlock.imports : 1,
+      machineSeconds: medianBlock?.machineSeconds,
       blocks: measuredBlocks.map((m) => ({
         imports: m.imports,
         samples: m.samples,
         seconds: m.seconds,
         cpuSeconds: m.cpu,
+        machineSeconds: m.machineSeconds,
       })),
       peakRssBytes,
       sinkPeakRssBytes: memoryOf(sink.pid).peakRssBytes,

@@ -92,6 +92,7 @@ function fixedCostOf(probe) {
     samplesPerImport: ferry.samples / ferry.measuredImports,
     agentCpuSeconds: ferry.cpuSeconds.agent / ferry.measuredImports,
     gatewayCpuSeconds: ferry.cpuSeconds.gateway / ferry.measuredImports,
+    machineSeconds: ferry.machineSeconds,
     exact: ferry.verification.exact,
   };
 }
@@ -107,6 +108,11 @@ function scalingRows(runs, fixedCost) {
     const fixedSeconds = fixedCost
       ? ferry.measuredImports * (fixedCost.agentCpuSeconds + fixedCost.gatewayCpuSeconds)
       : 0;
+    // machine-speed.js: the row's CPU as it would have been at the speed the probe ran at.
+    const toProbeSpeed =
+      fixedCost?.machineSeconds && ferry.machineSeconds
+        ? fixedCost.machineSeconds / ferry.machineSeconds
+        : undefined;
     return {
       series,
       hours,
@@ -120,6 +126,11 @@ function scalingRows(runs, fixedCost) {
       agentCpuSecondsPerMillion: ferry.cpuSeconds.agent / millions,
       gatewayCpuSecondsPerMillion: ferry.cpuSeconds.gateway / millions,
       marginalCpuSecondsPerMillion: fixedCost ? (cpu - fixedSeconds) / millions : undefined,
+      machineSeconds: ferry.machineSeconds,
+      atProbeSpeedCpuSecondsPerMillion: toProbeSpeed ? (cpu * toProbeSpeed) / millions : undefined,
+      atProbeSpeedMarginalCpuSecondsPerMillion: toProbeSpeed
+        ? (cpu * toProbeSpeed - fixedSeconds) / millions
+        : undefined,
       firstCpuSecondsPerMillion: ferry.first
         ? (ferry.first.cpuSeconds.agent + ferry.first.cpuSeconds.gateway) / (ferry.first.samples / 1e6)
         : undefined,
@@ -145,6 +156,12 @@ function rangeOf(values) {
   return `${fixed(lo, 2)}–${fixed(hi, 2)}`;
 }
 
+/** "lo–hi" of `values`, three decimals. */
+function rangeOf3(values) {
+  const { lo, hi } = spread(values);
+  return `${fixed(lo, 3)}–${fixed(hi, 3)}`;
+}
+
 /** The lines under the scaling table: the fixed cost, and the spread of the cost per sample. */
 function scalingSummary(rows, fixedCost) {
   const lines = [];
@@ -163,6 +180,13 @@ function scalingSummary(rows, fixedCost) {
       lines.push(
         `CPU s/M less the fixed cost across the rows: ${pct(rows.map((r) => r.marginalCpuSecondsPerMillion))}`,
       );
+    if (rows.every((r) => r.atProbeSpeedCpuSecondsPerMillion !== undefined)) {
+      lines.push(
+        `machine speed (CPU s of a fixed workload beside each median block; the probe's: ${fixed(fixedCost.machineSeconds, 3)}): ${rangeOf3(rows.map((r) => r.machineSeconds))}`,
+        `CPU s/M at the probe's machine speed across the rows: ${pct(rows.map((r) => r.atProbeSpeedCpuSecondsPerMillion))}`,
+        `  and less the fixed cost: ${pct(rows.map((r) => r.atProbeSpeedMarginalCpuSecondsPerMillion))}`,
+      );
+    }
   }
   return lines.join("\n");
 }
@@ -178,6 +202,7 @@ function formatScaling(rows) {
     "CPU s/M (agent+gw)",
     "blocks' CPU s/M",
     "less fixed cost",
+    "at probe's speed",
     "1st import CPU s/M",
     "agent RSS",
     "gateway RSS",
@@ -195,6 +220,7 @@ function formatScaling(rows) {
       `${fixed(r.cpuSecondsPerMillion, 2)} (${fixed(r.agentCpuSecondsPerMillion, 2)}+${fixed(r.gatewayCpuSecondsPerMillion, 2)})`,
       r.blockCpuSecondsPerMillion.length > 1 ? rangeOf(r.blockCpuSecondsPerMillion) : "—",
       r.marginalCpuSecondsPerMillion === undefined ? "—" : fixed(r.marginalCpuSecondsPerMillion, 2),
+      r.atProbeSpeedCpuSecondsPerMillion === undefined ? "—" : fixed(r.atProbeSpeedCpuSecondsPerMillion, 2),
       r.firstCpuSecondsPerMillion === undefined ? "—" : fixed(r.firstCpuSecondsPerMillion, 2),
       mib(r.peakRssBytes.agent),
       mib(r.peakRssBytes.gateway),

@@ -11,10 +11,13 @@
 // connection to the source): a probe of 10 series × 1 h (2,400 samples) imported FIXED_COST_IMPORTS
 // times (the median of BLOCKS such blocks), after as many warm-up imports, measures that fixed
 // cost, so that each row's cost per sample can be shown without it.
+// Beside each block the machine's own speed is measured (machine-speed.js, a fixed workload in
+// this process, before and after the block): rows are also shown at the probe's machine speed.
 const { rm } = require("node:fs/promises");
 const { join } = require("node:path");
 const { describe, prepareSource } = require("./comparison");
 const { runFerryImport } = require("./ferry-import");
+const { measureMachineSpeed } = require("./machine-speed");
 
 const MEASURED_SAMPLES = 10_000_000;
 const WARMUP_SAMPLES = 10_000_000;
@@ -99,6 +102,7 @@ async function importRange(run, imports, { options, work, teardown, log, cpuProf
       teardown,
       cpuProfDir,
       ...imports,
+      machineSpeed: measureMachineSpeed,
     });
     return { ...run, dataset: describe(dataset), ferry };
   } finally {
