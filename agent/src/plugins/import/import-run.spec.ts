@@ -1,11 +1,15 @@
 import { create } from "@bufbuild/protobuf";
-import { timestampFromMs } from "@bufbuild/protobuf/wkt";
-import { ImportState, PushOutcome, type PushResponse, PushResponseSchema, RunImportSchema } from "@ferry/api";
+import { ImportState, PushOutcome, type PushResponse, PushResponseSchema } from "@ferry/api";
 import type { WriteSeries } from "@ferry/prompb";
 import pino from "pino";
 import type { PushClient } from "../../core/push-client";
 import { DEFAULT_IMPORT_RUN, ImportRun } from "./import-run";
-import { openConnections, type SamplesSource, startSamplesSource } from "./testing/samples-source";
+import {
+  importCommand,
+  openConnections,
+  type SamplesSource,
+  startSamplesSource,
+} from "./testing/samples-source";
 
 const HOUR = 3600_000;
 const STEP = 15_000;
@@ -50,13 +54,7 @@ describe("ImportRun", () => {
     const push = acceptingPush();
     const changes: boolean[] = [];
     const run = new ImportRun(
-      create(RunImportSchema, {
-        importId: "i1",
-        target: "t",
-        endpoint: source.url,
-        start: timestampFromMs(START),
-        end: timestampFromMs(END),
-      }),
+      importCommand(source, START, END),
       push.client,
       pino({ level: "silent" }),
       (_run, stateChanged) => changes.push(stateChanged),

@@ -1,18 +1,17 @@
 import { create } from "@bufbuild/protobuf";
-import { type Any, anyUnpack, timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { type Any, anyUnpack } from "@bufbuild/protobuf/wkt";
 import {
   ImportProgressSchema,
   ImportState,
   PushOutcome,
   type PushResponse,
   PushResponseSchema,
-  RunImportSchema,
 } from "@ferry/api";
 import type { WriteSeries } from "@ferry/prompb";
 import pino from "pino";
 import type { PushClient } from "../../core/push-client";
 import { ImportRuns } from "./import-runs";
-import { type SamplesSource, startSamplesSource } from "./testing/samples-source";
+import { importCommand, type SamplesSource, startSamplesSource } from "./testing/samples-source";
 
 const START = 10 * 3600_000;
 const END = START + 3600_000 - 1;
@@ -28,14 +27,7 @@ const accepting = {
     create(PushResponseSchema, { outcome: PushOutcome.ACCEPTED, sinkStatus: 204 }),
 } as unknown as PushClient;
 
-const command = (source: SamplesSource) =>
-  create(RunImportSchema, {
-    importId: "i1",
-    target: "t",
-    endpoint: source.url,
-    start: timestampFromMs(START),
-    end: timestampFromMs(END),
-  });
+const command = (source: SamplesSource) => importCommand(source, START, END);
 
 const stateOf = (body: Any) => anyUnpack(body, ImportProgressSchema)?.state;
 

@@ -1,5 +1,8 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { create } from "@bufbuild/protobuf";
+import { timestampFromMs } from "@bufbuild/protobuf/wkt";
+import { type RunImport, RunImportSchema } from "@ferry/api";
 import type { WriteSeries } from "@ferry/prompb";
 import { samplesReadResponse } from "./samples-read-response";
 
@@ -44,4 +47,15 @@ export function openConnections(server: Server): Promise<number> {
   return new Promise((resolve, reject) =>
     server.getConnections((error, n) => (error ? reject(error) : resolve(n))),
   );
+}
+
+/** The gateway's command to import [startMs, endMs] of `source` (import "i1" of target "t"). */
+export function importCommand(source: SamplesSource, startMs: number, endMs: number): RunImport {
+  return create(RunImportSchema, {
+    importId: "i1",
+    target: "t",
+    endpoint: source.url,
+    start: timestampFromMs(startMs),
+    end: timestampFromMs(endMs),
+  });
 }
