@@ -150,16 +150,10 @@ function spread(values) {
   return { lo, hi, plusMinus: (hi - lo) / (hi + lo) };
 }
 
-/** "lo–hi" of `values`, two decimals. */
-function rangeOf(values) {
+/** "lo–hi" of `values`, two decimals unless told. */
+function rangeOf(values, digits = 2) {
   const { lo, hi } = spread(values);
-  return `${fixed(lo, 2)}–${fixed(hi, 2)}`;
-}
-
-/** "lo–hi" of `values`, three decimals. */
-function rangeOf3(values) {
-  const { lo, hi } = spread(values);
-  return `${fixed(lo, 3)}–${fixed(hi, 3)}`;
+  return `${fixed(lo, digits)}–${fixed(hi, digits)}`;
 }
 
 /** The lines under the scaling table: the fixed cost, and the spread of the cost per sample. */
@@ -182,7 +176,10 @@ function scalingSummary(rows, fixedCost) {
       );
     if (rows.every((r) => r.atProbeSpeedCpuSecondsPerMillion !== undefined)) {
       lines.push(
-        `machine speed (CPU s of a fixed workload beside each median block; the probe's: ${fixed(fixedCost.machineSeconds, 3)}): ${rangeOf3(rows.map((r) => r.machineSeconds))}`,
+        `machine speed (CPU s of a fixed workload beside each median block; the probe's: ${fixed(fixedCost.machineSeconds, 3)}): ${rangeOf(
+          rows.map((r) => r.machineSeconds),
+          3,
+        )}`,
         `CPU s/M at the probe's machine speed across the rows: ${pct(rows.map((r) => r.atProbeSpeedCpuSecondsPerMillion))}`,
         `  and less the fixed cost: ${pct(rows.map((r) => r.atProbeSpeedMarginalCpuSecondsPerMillion))}`,
       );
