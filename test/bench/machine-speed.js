@@ -1,7 +1,7 @@
 // How fast this machine runs right now: the CPU seconds a fixed workload (hashing, object churn,
-// JSON, a sort) takes in this process, the median of a few rounds. Its speed here drifts by 1.5×
-// over minutes (shared host); the scaling run measures it beside each range so that ranges
-// measured minutes apart can be compared at one speed.
+// JSON, a sort) takes in this process, the median of a few rounds. This shared host's speed moved
+// by 40% within one scaling run; the scaling run measures it before and after each measured block,
+// so that ranges measured minutes apart can be seen at one speed.
 const { createHash } = require("node:crypto");
 
 const ROUNDS = 5;

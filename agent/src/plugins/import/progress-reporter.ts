@@ -41,12 +41,11 @@ export class ProgressReporter {
   }
 
   /** Sends the current progress now. */
-  flush(): boolean {
+  flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
     this.lastSentMs = Date.now();
     this.lastDelivered = this.send(anyPack(ImportProgressSchema, this.snapshot()));
-    return this.lastDelivered;
   }
 
   /** Whether the last progress sent reached the link; after a final state, whether the gateway can have heard it. */
