@@ -89,6 +89,7 @@ function fixedCostOf(probe) {
     hours: probe.hours,
     imports: ferry.measuredImports,
     warmupImports: ferry.warmup?.imports ?? 1,
+    shortWarmupImports: ferry.warmup?.shortImports ?? 0,
     samplesPerImport: ferry.samples / ferry.measuredImports,
     agentCpuSeconds: ferry.cpuSeconds.agent / ferry.measuredImports,
     gatewayCpuSeconds: ferry.cpuSeconds.gateway / ferry.measuredImports,
@@ -119,6 +120,7 @@ function scalingRows(runs, fixedCost) {
       samples: ferry.samples,
       imports: ferry.measuredImports,
       warmupImports: ferry.warmup?.imports ?? 1,
+      shortWarmupImports: ferry.warmup?.shortImports ?? 0,
       seconds: ferry.seconds,
       samplesPerSecond: ferry.samplesPerSecond,
       wallSecondsPerMillion: ferry.seconds / millions,
@@ -156,6 +158,13 @@ function rangeOf(values, digits = 2) {
   return `${fixed(lo, digits)}–${fixed(hi, digits)}`;
 }
 
+/** Warm-up imports of a row or the probe: the short ones (one minute each) first, when there were any. */
+function warmupOf({ warmupImports, shortWarmupImports }) {
+  return shortWarmupImports > 0
+    ? `${int(shortWarmupImports)} of 1 min + ${int(warmupImports)}`
+    : int(warmupImports);
+}
+
 /** The lines under the scaling table: the fixed cost, and the spread of the cost per sample. */
 function scalingSummary(rows, fixedCost) {
   const lines = [];
@@ -163,7 +172,7 @@ function scalingSummary(rows, fixedCost) {
   if (fixedCost) {
     lines.push(
       `fixed cost of an import (${fixedCost.series} × ${fixedCost.hours} h, ${int(fixedCost.samplesPerImport)} samples, ` +
-        `${int(fixedCost.imports)} imports after ${int(fixedCost.warmupImports)}): agent ${ms(fixedCost.agentCpuSeconds)} + gateway ${ms(fixedCost.gatewayCpuSeconds)} ` +
+        `${int(fixedCost.imports)} imports after ${warmupOf(fixedCost)}): agent ${ms(fixedCost.agentCpuSeconds)} + gateway ${ms(fixedCost.gatewayCpuSeconds)} ` +
         `CPU per import${fixedCost.exact ? "" : " (NOT exact)"}`,
     );
   }
@@ -209,7 +218,7 @@ function formatScaling(rows) {
     header,
     rows.map((r) => [
       `${int(r.series)} × ${r.hours % 24 === 0 && r.hours > 24 ? `${r.hours / 24} d` : `${r.hours} h`}`,
-      `${int(r.warmupImports)}, ${int(r.imports)}`,
+      `${warmupOf(r)}, ${int(r.imports)}`,
       int(r.samples),
       fixed(r.seconds, 1),
       int(r.samplesPerSecond),
