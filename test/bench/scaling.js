@@ -8,9 +8,9 @@
 // colder code than a long-running gateway does, and than a 7 d row, whose per-import code is a
 // rounding error. Then, also unmeasured, imports of the range until the processes have imported
 // WARMUP_SAMPLES (the per-sample code warms up over seconds of work); then the measured imports
-// follow, repeated until they hold MEASURED_SAMPLES, so each row's CPU time is long enough to read. That is done
-// BLOCKS times and the median block reported: this machine's speed drifts by 15-20 % for tens of
-// seconds at a time, which one block per row put between the rows.
+// follow, repeated until they hold MEASURED_SAMPLES, so each row's CPU time is long enough to
+// read. That is done BLOCKS times and the median block reported: this machine's speed drifts by
+// 15-20 % for tens of seconds at a time, which one block per row put between the rows.
 // An import also costs CPU whatever its size (its RPCs, durable state writes, progress messages, a
 // connection to the source): a probe of 10 series × 1 h (2,400 samples), warmed up alike and imported
 // FIXED_COST_IMPORTS times (the median of BLOCKS such blocks), measures that fixed cost, so that each
