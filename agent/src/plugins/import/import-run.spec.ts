@@ -1,9 +1,8 @@
-import { create } from "@bufbuild/protobuf";
-import { ImportState, PushOutcome, type PushResponse, PushResponseSchema } from "@ferry/api";
+import { ImportState } from "@ferry/api";
 import type { WriteSeries } from "@ferry/prompb";
 import pino from "pino";
-import type { PushClient } from "../../core/push-client";
 import { DEFAULT_IMPORT_RUN, ImportRun } from "./import-run";
+import { acceptingPush } from "./testing/accepting-push";
 import {
   importCommand,
   openConnections,
@@ -28,18 +27,6 @@ const SOURCE: WriteSeries[] = ["a", "b", "c"].map((job) => {
   };
 });
 const SOURCE_SAMPLES = SOURCE.reduce((n, s) => n + s.samples.length, 0);
-
-/** Accepts every push and counts its samples. */
-function acceptingPush(): { client: PushClient; samples: () => number } {
-  let samples = 0;
-  const client = {
-    push: async (_payload: Uint8Array, options: { samples: number }): Promise<PushResponse> => {
-      samples += options.samples;
-      return create(PushResponseSchema, { outcome: PushOutcome.ACCEPTED, sinkStatus: 204 });
-    },
-  } as unknown as PushClient;
-  return { client, samples: () => samples };
-}
 
 describe("ImportRun", () => {
   let source: SamplesSource;

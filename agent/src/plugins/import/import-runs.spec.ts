@@ -1,16 +1,9 @@
-import { create } from "@bufbuild/protobuf";
 import { type Any, anyUnpack } from "@bufbuild/protobuf/wkt";
-import {
-  ImportProgressSchema,
-  ImportState,
-  PushOutcome,
-  type PushResponse,
-  PushResponseSchema,
-} from "@ferry/api";
+import { ImportProgressSchema, ImportState } from "@ferry/api";
 import type { WriteSeries } from "@ferry/prompb";
 import pino from "pino";
-import type { PushClient } from "../../core/push-client";
 import { ImportRuns } from "./import-runs";
+import { acceptingPush } from "./testing/accepting-push";
 import { importCommand, type SamplesSource, startSamplesSource } from "./testing/samples-source";
 
 const START = 10 * 3600_000;
@@ -21,11 +14,6 @@ const SERIES: WriteSeries[] = [
     samples: Array.from({ length: 240 }, (_, i) => ({ timestampMs: START + i * 15_000, value: i })),
   },
 ];
-
-const accepting = {
-  push: async (): Promise<PushResponse> =>
-    create(PushResponseSchema, { outcome: PushOutcome.ACCEPTED, sinkStatus: 204 }),
-} as unknown as PushClient;
 
 const command = (source: SamplesSource) => importCommand(source, START, END);
 
@@ -48,7 +36,11 @@ describe("ImportRuns", () => {
 
   it("reports the final state once, and keeps nothing for the next hello once it was sent", async () => {
     const events: Any[] = [];
-    const runs = new ImportRuns(accepting, (body) => events.push(body) > 0, pino({ level: "silent" }));
+    const runs = new ImportRuns(
+      acceptingPush().client,
+      (body) => events.push(body) > 0,
+      pino({ level: "silent" }),
+    );
     runs.start(command(source));
     await untilFinal(events);
 
@@ -62,7 +54,7 @@ describe("ImportRuns", () => {
     const events: Any[] = [];
     let linkUp = true;
     const runs = new ImportRuns(
-      accepting,
+      acceptingPush().client,
       (body) => {
         events.push(body);
         // The link drops as the run ends: its final state does not reach the gateway.
