@@ -14,6 +14,7 @@ import {
   type WriteBatch,
 } from "@ferry/prompb";
 import { HttpSource } from "./http-source";
+import { coalesceReads } from "./read-coalescing";
 import { SourceAuthError, SourceCredentials } from "./source-auth";
 import type { TimeWindow } from "./window-planner";
 
@@ -191,12 +192,17 @@ export class RemoteReader {
       limits: this.options.limits,
     });
     const pieces = response[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    const endCoalescing = response.socket ? coalesceReads(response.socket) : () => undefined;
     let bytes = 0;
-    for (;;) {
-      const next = await read.next(pieces);
-      if (next.done) break;
-      bytes += next.value.length;
-      await handOn(decoder.write(next.value), onBatch);
+    try {
+      for (;;) {
+        const next = await read.next(pieces);
+        if (next.done) break;
+        bytes += next.value.length;
+        await handOn(decoder.write(next.value), onBatch);
+      }
+    } finally {
+      endCoalescing();
     }
     await handOn(decoder.end(), onBatch);
     return { bytes, mode: "streamed" };
