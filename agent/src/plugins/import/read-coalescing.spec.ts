@@ -25,6 +25,29 @@ async function startTrickle(): Promise<{ url: string; server: http.Server }> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
+/** Records the socket handle's readStop/readStart calls until `restore`. */
+function spyOnHandle(socket: Socket) {
+  const handle = (socket as unknown as { _handle: { readStop: () => number; readStart: () => number } })
+    ._handle;
+  const calls: string[] = [];
+  const { readStop, readStart } = handle;
+  handle.readStop = () => {
+    calls.push("stop");
+    return readStop.call(handle);
+  };
+  handle.readStart = () => {
+    calls.push("start");
+    return readStart.call(handle);
+  };
+  return {
+    calls,
+    restore: () => {
+      handle.readStop = readStop;
+      handle.readStart = readStart;
+    },
+  };
+}
+
 /** GETs `url` over `agent`; counts the socket's reads while the body arrives, coalesced or not. */
 async function fetchBody(
   url: string,
@@ -38,13 +61,7 @@ async function fetchBody(
   });
   const socket = res.socket as Socket;
   let reads = 0;
-  let stops = 0;
-  const handle = (socket as unknown as { _handle: { readStop: () => number } })._handle;
-  const readStop = handle.readStop;
-  handle.readStop = function (this: unknown) {
-    stops++;
-    return readStop.call(this);
-  };
+  const spy = spyOnHandle(socket);
   const countRead = () => reads++;
   socket.on("data", countRead);
   const end = coalesce ? coalesceReads(socket, { smallReadBytes, pauseMs }) : () => undefined;
@@ -54,9 +71,9 @@ async function fetchBody(
   } finally {
     end();
     socket.off("data", countRead);
-    handle.readStop = readStop;
+    spy.restore();
   }
-  return { body: Buffer.concat(parts), reads, stops };
+  return { body: Buffer.concat(parts), reads, stops: spy.calls.filter((c) => c === "stop").length };
 }
 
 describe("coalesceReads", () => {
@@ -100,18 +117,7 @@ describe("coalesceReads", () => {
     await once(server, "listening");
     const socket = net.connect((server.address() as AddressInfo).port, "127.0.0.1");
     await once(socket, "connect");
-    const handle = (socket as unknown as { _handle: { readStop: () => number; readStart: () => number } })
-      ._handle;
-    const calls: string[] = [];
-    const { readStop, readStart } = handle;
-    handle.readStop = () => {
-      calls.push("stop");
-      return readStop.call(handle);
-    };
-    handle.readStart = () => {
-      calls.push("start");
-      return readStart.call(handle);
-    };
+    const { calls, restore } = spyOnHandle(socket);
     try {
       const end = coalesceReads(socket, { smallReadBytes: 1000, pauseMs: 60_000 });
       socket.emit("data", Buffer.alloc(1000));
@@ -124,6 +130,7 @@ describe("coalesceReads", () => {
       socket.emit("data", Buffer.alloc(10));
       expect(calls).toEqual(["stop", "start"]);
     } finally {
+      restore();
       socket.destroy();
       server.close();
     }

@@ -18,9 +18,17 @@ export const DEFAULT_READ_COALESCING: ReadCoalescing = { smallReadBytes: 16 * 10
 
 /** What node's stream handles (TCPWrap, TLSWrap) offer; internal, hence checked before use. */
 interface StreamHandle {
-  reading?: boolean;
-  readStop?: () => number;
-  readStart?: () => number;
+  reading: boolean;
+  readStop(): number;
+  readStart(): number;
+}
+
+/** The socket's stream handle, if it is there and has the methods this relies on. */
+function handleOf(socket: Socket): StreamHandle | undefined {
+  const handle = (socket as unknown as { _handle?: Partial<StreamHandle> | null })._handle;
+  return handle && typeof handle.readStop === "function" && typeof handle.readStart === "function"
+    ? (handle as StreamHandle)
+    : undefined;
 }
 
 /**
@@ -31,22 +39,19 @@ interface StreamHandle {
  * methods is not touched.
  */
 export function coalesceReads(socket: Socket, options: ReadCoalescing = DEFAULT_READ_COALESCING): () => void {
-  const handle = (socket as unknown as { _handle?: StreamHandle | null })._handle;
-  if (!handle || typeof handle.readStop !== "function" || typeof handle.readStart !== "function") {
-    return () => undefined;
-  }
+  const handle = handleOf(socket);
+  if (!handle) return () => undefined;
   let timer: NodeJS.Timeout | undefined;
   const resume = () => {
     if (timer === undefined) return;
     clearTimeout(timer);
     timer = undefined;
     // `reading` false: node stopped reading for backpressure since, and will start it itself.
-    const current = (socket as unknown as { _handle?: StreamHandle | null })._handle;
-    if (current === handle && handle.reading && !socket.destroyed) handle.readStart?.();
+    if (handleOf(socket) === handle && handle.reading && !socket.destroyed) handle.readStart();
   };
   const onData = (piece: Buffer) => {
     if (timer !== undefined || piece.length >= options.smallReadBytes || !handle.reading) return;
-    if (handle.readStop?.() !== 0) return;
+    if (handle.readStop() !== 0) return;
     timer = setTimeout(resume, options.pauseMs);
   };
   socket.on("data", onData);
