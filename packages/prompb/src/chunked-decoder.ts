@@ -89,6 +89,9 @@ export class ChunkedReadDecoder {
   private seriesBatch = 0;
   /** FLOATS or HISTOGRAMS: what the open part holds. */
   private partKind = 0;
+  /** What `countInWindow` found last. */
+  private countedSamples = 0;
+  private countedLastMs = 0;
 
   constructor(opts: ChunkedReadDecoderOptions) {
     const { minMs, maxMs } = opts;
@@ -99,7 +102,7 @@ export class ChunkedReadDecoder {
     this.maxMs = maxMs;
     this.batches = new BatchBuilder(checkBatchLimits(opts.limits ?? DEFAULT_BATCH_LIMITS));
     this.frames = new FrameReader(
-      (frame) => this.decodeFrame(frame),
+      (buf, start, end) => this.decodeFrame(buf, start, end),
       opts.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES,
     );
   }
@@ -128,28 +131,41 @@ export class ChunkedReadDecoder {
     return this.batches.take();
   }
 
-  private decodeFrame(frame: Uint8Array): void {
+  private decodeFrame(frame: Uint8Array, start: number, end: number): void {
     // Prometheus writes query_index after the series, so find it first.
-    const r = this.response.reset(frame);
+    const r = this.response.reset(frame, start, end);
     let queryIndex = 0;
     while (!r.done) {
       const tag = r.uvarint();
       if (tag === QUERY_INDEX_TAG) queryIndex = r.int64();
       else r.skipField(tag);
     }
-    r.reset(frame).forEachField(SERIES_TAG, (start, end) => this.decodeSeries(frame, start, end, queryIndex));
+    r.reset(frame, start, end);
+    for (let to = r.nextField(SERIES_TAG); to >= 0; to = r.nextField(SERIES_TAG)) {
+      this.decodeSeries(frame, r.pos, to, queryIndex);
+      r.pos = to;
+    }
   }
 
   private decodeSeries(frame: Uint8Array, start: number, end: number, queryIndex: number): void {
     const r = this.series.reset(frame, start, end);
     const incoming = this.incoming;
     incoming.clear();
+    // Label fields usually come one after another: copy each unbroken run of them at once.
+    let runStart = start;
+    let runEnd = start;
     while (!r.done) {
       const field = r.pos;
       const tag = r.uvarint();
       r.skipField(tag);
-      if (tag === LABEL_TAG) incoming.append(frame, field, r.pos);
+      if (tag !== LABEL_TAG) continue;
+      if (field !== runEnd) {
+        incoming.append(frame, runStart, runEnd);
+        runStart = field;
+      }
+      runEnd = r.pos;
     }
+    incoming.append(frame, runStart, runEnd);
     if (!this.seriesOpen || queryIndex !== this.seriesQuery || !incoming.equals(this.labels)) {
       this.closeSeries();
       this.incoming = this.labels;
@@ -159,7 +175,11 @@ export class ChunkedReadDecoder {
       this.seriesWritten = false;
       this.startSeriesWhole(frame, start, end);
     }
-    r.reset(frame, start, end).forEachField(CHUNK_TAG, (from, to) => this.decodeChunk(frame, from, to));
+    r.reset(frame, start, end);
+    for (let to = r.nextField(CHUNK_TAG); to >= 0; to = r.nextField(CHUNK_TAG)) {
+      this.decodeChunk(frame, r.pos, to);
+      r.pos = to;
+    }
   }
 
   /** Reads a `Chunk` record's fields into `this.meta`. */
@@ -197,18 +217,22 @@ export class ChunkedReadDecoder {
 
   /**
    * Samples a new series brings into the window at most (each chunk's 2-byte header counts its
-   * samples; chunks across the window's edges count whole), and the latest of their timestamps.
+   * samples; chunks across the window's edges count whole), into `countedSamples`, and the latest
+   * of their timestamps, into `countedLastMs`.
    */
-  private countInWindow(frame: Uint8Array, start: number, end: number): { samples: number; lastMs: number } {
+  private countInWindow(frame: Uint8Array, start: number, end: number): void {
     let samples = 0;
     let lastMs = this.minMs;
-    this.series.reset(frame, start, end).forEachField(CHUNK_TAG, (from, to) => {
-      const m = this.readChunkMeta(frame, from, to);
-      if (m.dataEnd - m.dataStart < 2 || m.maxTime < this.minMs || m.minTime > this.maxMs) return;
+    const r = this.series.reset(frame, start, end);
+    for (let to = r.nextField(CHUNK_TAG); to >= 0; to = r.nextField(CHUNK_TAG)) {
+      const m = this.readChunkMeta(frame, r.pos, to);
+      r.pos = to;
+      if (m.dataEnd - m.dataStart < 2 || m.maxTime < this.minMs || m.minTime > this.maxMs) continue;
       samples += chunkSampleCount(frame, m.dataStart);
       lastMs = Math.max(lastMs, Math.min(m.maxTime, this.maxMs));
-    });
-    return { samples, lastMs };
+    }
+    this.countedSamples = samples;
+    this.countedLastMs = lastMs;
   }
 
   private decodeChunk(frame: Uint8Array, start: number, end: number): void {
@@ -292,9 +316,10 @@ export class ChunkedReadDecoder {
   private startSeriesWhole(frame: Uint8Array, start: number, end: number): void {
     const b = this.batches;
     if (b.isEmpty) return;
-    const { samples, lastMs } = this.countInWindow(frame, start, end);
+    this.countInWindow(frame, start, end);
+    const samples = this.countedSamples;
     if (samples === 0) return;
-    const bytes = this.labels.len + samples * sampleFieldSize(lastMs);
+    const bytes = this.labels.len + samples * sampleFieldSize(this.countedLastMs);
     if (!b.fitsNewPart(bytes, samples) && b.fitsEmpty(bytes, samples)) b.flush();
   }
 

@@ -16,7 +16,7 @@ const body = captureBody("streamed-all.bin");
 /** Reads `input` split at `cuts`; returns copies of the frames. */
 function readFrames(input: Uint8Array, cuts: number[] = [], maxFrameBytes?: number): Uint8Array[] {
   const frames: Uint8Array[] = [];
-  const reader = new FrameReader((f) => frames.push(Uint8Array.from(f)), maxFrameBytes);
+  const reader = new FrameReader((b, s, e) => frames.push(Uint8Array.from(b.subarray(s, e))), maxFrameBytes);
   let at = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     reader.write(input.subarray(at, Math.max(at, cut)));

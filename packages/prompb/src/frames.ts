@@ -22,9 +22,9 @@ const MAX_HEADER = 14;
  * length, the big-endian CRC32-Castagnoli of the data, then the data (one `ChunkedReadResponse`).
  *
  * Feed it the body's pieces as they arrive, in any sizes. Frames wholly inside a piece are handed
- * out as views of it without copying; only a frame spanning pieces is assembled in a reused
- * buffer. The view passed to `onFrame` is valid only during the call. After an error is thrown
- * the reader is unusable.
+ * out in place, as `onFrame(buf, start, end)` with `buf` the piece, without copying or a view per
+ * frame; only a frame spanning pieces is assembled in a reused buffer. `buf` is valid only during
+ * the call. After an error is thrown the reader is unusable.
  */
 export class FrameReader {
   /** Body bytes fed so far. */
@@ -41,7 +41,7 @@ export class FrameReader {
   private dataLen = 0;
 
   constructor(
-    private readonly onFrame: (data: Uint8Array) => void,
+    private readonly onFrame: (buf: Uint8Array, start: number, end: number) => void,
     readonly maxFrameBytes: number = DEFAULT_MAX_FRAME_BYTES,
   ) {
     if (!Number.isSafeInteger(maxFrameBytes) || maxFrameBytes < 0) {
@@ -166,7 +166,7 @@ export class FrameReader {
         : new StreamAbortedError(text);
     }
     this.framesRead++;
-    this.onFrame(buf.subarray(start, stop));
+    this.onFrame(buf, start, stop);
   }
 }
 

@@ -1,3 +1,5 @@
+import { copyBytes } from "./copy-bytes";
+
 /** A reusable buffer holding one series' `Label` fields (tags included), as copied from the wire. */
 export class LabelBuffer {
   buf = new Uint8Array(256);
@@ -16,7 +18,7 @@ export class LabelBuffer {
       next.set(this.buf.subarray(0, this.len));
       this.buf = next;
     }
-    this.buf.set(src.subarray(start, end), this.len);
+    copyBytes(this.buf, this.len, src, start, end);
     this.len = need;
   }
 

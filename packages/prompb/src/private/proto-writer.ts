@@ -1,3 +1,4 @@
+import { copyBytes } from "./copy-bytes";
 import { uvarintSize, writeInt64, writeSint64, writeUvarint } from "./varint";
 
 /** Room reserved for a length prefix before its message is written; 5 bytes cover 2^35. */
@@ -79,7 +80,7 @@ export class ProtoWriter {
 
   raw(src: Uint8Array, start: number, end: number): void {
     this.ensure(end - start);
-    this.buf.set(src.subarray(start, end), this.len);
+    copyBytes(this.buf, this.len, src, start, end);
     this.len += end - start;
   }
 

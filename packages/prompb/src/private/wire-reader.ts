@@ -116,20 +116,17 @@ export class WireReader {
   }
 
   /**
-   * Calls `each(start, end)` with the bytes of every length-delimited field `tag` from here to the
-   * end, skipping the other fields. `each` may move this reader: it goes on after the field.
+   * Moves to the next length-delimited field `tag`, skipping the other fields. Returns the offset
+   * just past its bytes, with `pos` at their start, or -1 at the end of the message. The caller
+   * sets `pos` to the returned offset before asking for the next one.
    */
-  forEachField(tag: number, each: (start: number, end: number) => void): void {
+  nextField(tag: number): number {
     while (!this.done) {
       const t = this.uvarint();
-      if (t !== tag) {
-        this.skipField(t);
-        continue;
-      }
-      const end = this.lengthDelimited();
-      each(this.pos, end);
-      this.pos = end;
+      if (t === tag) return this.lengthDelimited();
+      this.skipField(t);
     }
+    return -1;
   }
 
   /** Skips the value of a field whose tag was just read. */

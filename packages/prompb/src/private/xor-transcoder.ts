@@ -52,6 +52,9 @@ export class XorTranscoder {
   private total = 0;
   private read = 0;
   private tDelta = 0;
+  /** The last `readUvarint`'s value: its high and low 32 bits. */
+  private varintHi = 0;
+  private varintLo = 0;
   private leading = 0;
   private trailing = 0;
 
@@ -251,20 +254,22 @@ export class XorTranscoder {
 
   /** The second sample's timestamp delta: a uvarint, which Go adds as an int64 (it may wrap negative). */
   private readFirstDelta(): number {
-    const { hi, lo } = this.readUvarint();
-    return (hi | 0) * TWO_32 + lo;
+    this.readUvarint();
+    return (this.varintHi | 0) * TWO_32 + this.varintLo;
   }
 
   /** The first timestamp: a zig-zag varint (Go's binary.ReadVarint over the bit stream). */
   private readSignedVarint(): number {
-    const { hi, lo } = this.readUvarint();
+    this.readUvarint();
+    const hi = this.varintHi;
+    const lo = this.varintLo;
     // (u >>> 1) ^ -(u & 1), over 64 bits.
     const half = (hi >>> 1) * TWO_32 + (((hi << 31) | (lo >>> 1)) >>> 0);
     return lo & 1 ? -half - 1 : half;
   }
 
-  /** A uvarint of up to 64 bits from the bit stream (twice per chunk, so it may allocate). */
-  private readUvarint(): { hi: number; lo: number } {
+  /** A uvarint of up to 64 bits from the bit stream, into `varintHi` and `varintLo` (unsigned). */
+  private readUvarint(): void {
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
@@ -280,7 +285,11 @@ export class XorTranscoder {
       } else {
         hi |= low7 << (shift - 32);
       }
-      if (b < 0x80) return { hi: hi >>> 0, lo: lo >>> 0 };
+      if (b < 0x80) {
+        this.varintHi = hi >>> 0;
+        this.varintLo = lo >>> 0;
+        return;
+      }
     }
     if (this.bp > this.bitEnd) throw truncated();
     throw new MalformedError("XOR chunk varint longer than ten bytes");

@@ -104,7 +104,8 @@ export interface ParsedChunk extends TestChunk {
 /** Every chunk of a streamed body, decoded the slow way (test-side check of the real bytes). */
 export function parseStreamedBody(body: Uint8Array): ParsedChunk[] {
   const out: ParsedChunk[] = [];
-  const reader = new FrameReader((frame) => {
+  const reader = new FrameReader((buf, frameStart, frameEnd) => {
+    const frame = buf.subarray(frameStart, frameEnd);
     const r = new WireReader().reset(frame);
     let queryIndex = 0;
     const series: [number, number][] = [];
