@@ -87,7 +87,37 @@ export async function series(
   return asArray(data, "data").map(toLabels);
 }
 
+/**
+ * Prometheus before 2.49 fails a query with this when the head is compacted while the query reads
+ * it (prometheus/prometheus#13115); the data is there, and the same query asked again succeeds.
+ */
+const HEAD_COMPACTION_RACE = /^cannot populate chunk \d+ from block \w+: not found$/;
+const RACE_RETRIES = 3;
+const RACE_RETRY_DELAY_MS = 200;
+
 async function callApi(
+  baseUrl: string,
+  path: string,
+  params: Record<string, string> | URLSearchParams,
+  headers: RequestHeaders | undefined,
+): Promise<unknown> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await callApiOnce(baseUrl, path, params, headers);
+    } catch (error) {
+      const raced = error instanceof PrometheusApiError && isHeadCompactionRace(error);
+      if (!raced || attempt >= RACE_RETRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, RACE_RETRY_DELAY_MS));
+    }
+  }
+}
+
+/** Whether `error` is the transient failure of a query that raced a head compaction. */
+function isHeadCompactionRace(error: PrometheusApiError): boolean {
+  return error.status === 422 && error.errorType === "execution" && HEAD_COMPACTION_RACE.test(error.detail);
+}
+
+async function callApiOnce(
   baseUrl: string,
   path: string,
   params: Record<string, string> | URLSearchParams,
