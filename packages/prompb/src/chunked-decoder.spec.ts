@@ -184,6 +184,19 @@ describe("ChunkedReadDecoder", () => {
     expect(batches[0]!.samples).toBe(1000);
   });
 
+  it("keeps every label of a series whose labels do not all come before its chunks", () => {
+    const { labels, samples } = series("a", 30);
+    const all: [string, string][] = [...labels, ["zone", "z1"]];
+    const chunks = xorChunks(samples);
+    const decoded = (after: number) =>
+      joinBatches(
+        decodeBody(encodeFrame(encodeChunkedReadResponse(all, chunks, 0, after)), everything).batches,
+      );
+    expect(decoded(0)[0]!.labels).toEqual(all);
+    expect(decoded(1)).toEqual(decoded(0));
+    expect(decoded(2)).toEqual(decoded(0));
+  });
+
   it("starts a new batch rather than split a series that fits in one", () => {
     // 100-sample batches: a fill-to-the-brim cut would split b (60 after a's 60) and c.
     const body = streamedBody([series("a", 60), series("b", 60), series("c", 30), series("d", 30)], 1);

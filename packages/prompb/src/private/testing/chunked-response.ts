@@ -16,24 +16,32 @@ export interface TestSeries {
   samples: [number, bigint][];
 }
 
-/** One `ChunkedReadResponse` holding one `ChunkedSeries`. */
+/**
+ * One `ChunkedReadResponse` holding one `ChunkedSeries`. Prometheus writes the labels before the
+ * chunks; `labelsAfterChunks` moves that many of the last labels after them (valid protobuf too).
+ */
 export function encodeChunkedReadResponse(
   labels: [string, string][],
   chunks: TestChunk[],
   queryIndex: number,
+  labelsAfterChunks = 0,
 ): Uint8Array {
   const w = new ProtoWriter();
   w.byte(0x0a);
   const series = w.fork();
-  for (const [name, value] of labels) {
-    w.byte(0x0a);
-    const label = w.fork();
-    w.byte(0x0a);
-    w.string(name);
-    w.byte(0x12);
-    w.string(value);
-    w.join(label);
-  }
+  const writeLabels = (some: [string, string][]) => {
+    for (const [name, value] of some) {
+      w.byte(0x0a);
+      const label = w.fork();
+      w.byte(0x0a);
+      w.string(name);
+      w.byte(0x12);
+      w.string(value);
+      w.join(label);
+    }
+  };
+  const split = labels.length - labelsAfterChunks;
+  writeLabels(labels.slice(0, split));
   for (const c of chunks) {
     w.byte(0x12);
     const chunk = w.fork();
@@ -48,6 +56,7 @@ export function encodeChunkedReadResponse(
     w.raw(c.data, 0, c.data.length);
     w.join(chunk);
   }
+  writeLabels(labels.slice(split));
   w.join(series);
   if (queryIndex !== 0) {
     w.byte(0x10);
