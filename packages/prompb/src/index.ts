@@ -34,7 +34,13 @@ export { type Label, type RelabelRules, SeriesRelabeler } from "./relabel";
 export { type SampleVisitor, scanWriteRequest } from "./sample-scan";
 export { compressBlock, snappyBackend, snappyUncompressedLength, uncompressBlock } from "./snappy";
 export { ReadResponseSplicer, spliceReadResponse } from "./splice";
-export { type BatchLimits, checkBatchLimits, DEFAULT_BATCH_LIMITS, type WriteBatch } from "./write-batch";
+export {
+  type BatchLimits,
+  checkBatchLimits,
+  DEFAULT_BATCH_LIMITS,
+  releaseBatchBody,
+  type WriteBatch,
+} from "./write-batch";
 export {
   countWriteRequest,
   type DecodedSample,

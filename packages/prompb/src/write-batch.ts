@@ -1,3 +1,5 @@
+import { releaseBodyBuffer } from "./private/body-pool";
+
 /** One remote-write request's worth of series, ready to be snappy-compressed and sent. */
 export interface WriteBatch {
   /** Uncompressed `WriteRequest` bytes. */
@@ -56,4 +58,13 @@ export function checkBatchLimits(limits: BatchLimits): BatchLimits {
     throw new RangeError(`maxBytes must be an integer in [1, 2^31], got ${maxBytes}`);
   }
   return { maxSamples, maxBytes };
+}
+
+/**
+ * Hands a batch's body back to the pool its builder writes the next bodies in. Call it once the
+ * body has been consumed (compressed, say) and never read it again: a later batch is written
+ * over it. Bodies not built by this package's decoders are left alone.
+ */
+export function releaseBatchBody(batch: WriteBatch): void {
+  releaseBodyBuffer(batch.body);
 }

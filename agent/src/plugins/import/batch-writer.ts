@@ -1,5 +1,5 @@
 import { PushOutcome, RejectPolicy, RejectReason } from "@ferry/api";
-import { compressBlock, uncompressBlock, type WriteBatch } from "@ferry/prompb";
+import { compressBlock, releaseBatchBody, uncompressBlock, type WriteBatch } from "@ferry/prompb";
 import type { PushClient } from "../../core/push-client";
 import type { Counters } from "./import-counters";
 import type { ImportRunMetrics } from "./import-metrics";
@@ -55,8 +55,12 @@ export class BatchWriter {
    */
   async write(batch: WriteBatch): Promise<void> {
     this.throwIfFailed();
-    // No await here: the body must not be held while enqueue waits.
-    return this.enqueue(compressBlock(batch.body), shapeOf(batch));
+    // No await here: the body must not be held while enqueue waits. Nothing reads it after this,
+    // so its buffer goes back to the decoder's pool for the next batch.
+    const payload = compressBlock(batch.body);
+    const shape = shapeOf(batch);
+    releaseBatchBody(batch);
+    return this.enqueue(payload, shape);
   }
 
   private async enqueue(payload: Uint8Array, shape: BatchShape): Promise<void> {

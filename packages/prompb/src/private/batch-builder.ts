@@ -1,4 +1,5 @@
 import type { BatchLimits, WriteBatch } from "../write-batch";
+import { acquireBodyBuffer } from "./body-pool";
 import { ProtoWriter } from "./proto-writer";
 import { writeSampleField } from "./sample-field";
 import { uvarintSize } from "./varint";
@@ -9,8 +10,9 @@ const TIMESERIES_TAG = 0x0a;
 /**
  * Builds `WriteRequest` bodies up to `BatchLimits`: whole `TimeSeries` records copied verbatim,
  * or series "parts" (labels, then samples) opened, filled and closed by the caller. The callers
- * decide where to cut; this class keeps the accounting and the single growing buffer, which is
- * reused from batch to batch (each finished body is one copy).
+ * decide where to cut; this class keeps the accounting and the growing buffer. A finished body is
+ * that buffer itself, not a copy; the builder goes on in one from the body pool, where the
+ * consumer gives bodies back (`releaseBatchBody`).
  */
 export class BatchBuilder {
   private readonly w: ProtoWriter;
@@ -26,7 +28,7 @@ export class BatchBuilder {
   private flushed = 0;
 
   constructor(private readonly limits: BatchLimits) {
-    this.w = new ProtoWriter(Math.min(limits.maxBytes + 64, 64 * 1024));
+    this.w = new ProtoWriter(Math.min(limits.maxBytes + 64, 64 * 1024), acquireBodyBuffer);
   }
 
   get isEmpty(): boolean {
@@ -140,7 +142,7 @@ export class BatchBuilder {
     this.endPart();
     if (this.w.len === 0) return;
     this.done.push({
-      body: this.w.finish(),
+      body: this.w.detach(),
       samples: this.samples,
       histograms: this.histograms,
       series: this.series,
@@ -149,7 +151,6 @@ export class BatchBuilder {
     });
     this.keys = [];
     this.flushed++;
-    this.w.reset();
     this.samples = 0;
     this.histograms = 0;
     this.series = 0;

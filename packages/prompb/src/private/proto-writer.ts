@@ -15,9 +15,13 @@ export class ProtoWriter {
   view: DataView;
   len = 0;
 
-  constructor(initialCapacity = 1024) {
-    this.buf = new Uint8Array(initialCapacity);
-    this.view = new DataView(this.buf.buffer);
+  /** `allocate` makes every buffer the writer writes in (of at least the given bytes). */
+  constructor(
+    initialCapacity = 1024,
+    private readonly allocate: (minBytes: number) => Uint8Array = newBuffer,
+  ) {
+    this.buf = allocate(initialCapacity);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
   }
 
   /** Makes room for `extra` more bytes. */
@@ -26,10 +30,10 @@ export class ProtoWriter {
     if (need <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < need) size *= 2;
-    const next = new Uint8Array(size);
+    const next = this.allocate(size);
     next.set(this.buf.subarray(0, this.len));
     this.buf = next;
-    this.view = new DataView(next.buffer);
+    this.view = new DataView(next.buffer, next.byteOffset, next.byteLength);
   }
 
   reset(): void {
@@ -39,6 +43,18 @@ export class ProtoWriter {
   /** A copy of the bytes written so far. */
   finish(): Uint8Array {
     return this.buf.slice(0, this.len);
+  }
+
+  /**
+   * The bytes written so far, not copied: the writer goes on, empty, in a new buffer at least as
+   * large as the one it gives away, so a writer that grew once does not grow again.
+   */
+  detach(): Uint8Array {
+    const out = this.buf.subarray(0, this.len);
+    this.buf = this.allocate(this.buf.length);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.len = 0;
+    return out;
   }
 
   byte(b: number): void {
@@ -116,4 +132,8 @@ export class ProtoWriter {
   forkedLength(mark: number): number {
     return this.len - mark - LENGTH_RESERVE;
   }
+}
+
+function newBuffer(minBytes: number): Uint8Array {
+  return new Uint8Array(minBytes);
 }
