@@ -4,6 +4,8 @@ import { uvarintSize, writeInt64, writeSint64, writeUvarint } from "./varint";
 /** Room reserved for a length prefix before its message is written; 5 bytes cover 2^35. */
 const LENGTH_RESERVE = 5;
 const encoder = new TextEncoder();
+const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
 /**
  * A growing protobuf output buffer. `buf` and `len` are public so hot paths can write bytes
@@ -14,6 +16,8 @@ export class ProtoWriter {
   /** A view of `buf`, for hot paths that store 32 bits at once. */
   view: DataView;
   len = 0;
+  /** The size of the next buffer at least: that of the last one `detach` gave away. */
+  private nextSize = 0;
 
   /** `allocate` makes every buffer the writer writes in (of at least the given bytes). */
   constructor(
@@ -28,7 +32,7 @@ export class ProtoWriter {
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
-    let size = this.buf.length * 2;
+    let size = Math.max(this.buf.length * 2, this.nextSize, 1);
     while (size < need) size *= 2;
     const next = this.allocate(size);
     next.set(this.buf.subarray(0, this.len));
@@ -46,13 +50,15 @@ export class ProtoWriter {
   }
 
   /**
-   * The bytes written so far, not copied: the writer goes on, empty, in a new buffer at least as
-   * large as the one it gives away, so a writer that grew once does not grow again.
+   * The bytes written so far, not copied. The writer goes on empty; its next write takes a new
+   * buffer at least as large as the one it gave away (so a writer that grew once does not grow
+   * again), and a writer that is not written to again takes none.
    */
   detach(): Uint8Array {
     const out = this.buf.subarray(0, this.len);
-    this.buf = this.allocate(this.buf.length);
-    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
+    this.nextSize = this.buf.length;
+    this.buf = EMPTY;
+    this.view = EMPTY_VIEW;
     this.len = 0;
     return out;
   }
