@@ -3,7 +3,7 @@ import type { PushResponse } from "@ferry/api";
 import type { Logger } from "pino";
 import type { AgentMetrics } from "./agent-metrics";
 import { Backoff, type BackoffOptions, sleep } from "./backoff";
-import { type GatewayLink, SESSION_HEADER } from "./gateway-link";
+import type { GatewayLink } from "./gateway-link";
 
 // At most 10 s apart: a sink back from an outage is used again within seconds.
 export const PUSH_RETRY_BACKOFF: BackoffOptions = {
@@ -69,14 +69,15 @@ export class PushClient {
       const session = await this.link.whenReady(signal);
       const sentAt = performance.now();
       try {
-        const answer = await this.link.client.push(
+        const answer = await this.link.push(
           {
             payload,
-            samples: BigInt(options.samples),
-            histograms: BigInt(options.histograms),
+            samples: options.samples,
+            histograms: options.histograms,
             importId: options.importId,
           },
-          { headers: { [SESSION_HEADER]: session }, signal },
+          session,
+          signal,
         );
         return { answer, seconds: (performance.now() - sentAt) / 1000 };
       } catch (error) {
