@@ -1,16 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { create } from "@bufbuild/protobuf";
 import { Code, ConnectError, type HandlerContext, type ServiceImpl } from "@connectrpc/connect";
-import {
-  type AgentLink,
-  type AgentMessage,
-  type GatewayMessage,
-  GatewayMessageSchema,
-  PushOutcome,
-  type PushRequest,
-  type PushResponse,
-  PushResponseSchema,
-} from "@ferry/api";
+import { type AgentLink, type AgentMessage, type GatewayMessage, GatewayMessageSchema } from "@ferry/api";
 import type { Logger } from "pino";
 import type { AgentCredentials } from "./agent-credentials";
 import { enrollAgent } from "./agent-enrollment";
@@ -20,12 +11,13 @@ import { agentIdentity } from "./auth-interceptor";
 import type { BootstrapTokens } from "./bootstrap-tokens";
 import { validateClusterId } from "./cluster-id";
 import type { ClusterRegistry } from "./cluster-registry";
+import { forwardPush, SESSION_HEADER } from "./forward-push";
 import type { GatewayMetrics } from "./gateway-metrics";
 import { type GatewayPlugin, typeNameOf } from "./plugin";
 import type { PushLimiter } from "./push-limiter";
 import type { SinkClient } from "./sink-client";
 
-export const SESSION_HEADER = "ferry-session";
+export { SESSION_HEADER } from "./forward-push";
 
 export interface AgentLinkDeps {
   hub: AgentHub;
@@ -47,7 +39,8 @@ export interface AgentLinkDeps {
 export function createAgentLinkService(deps: AgentLinkDeps): ServiceImpl<typeof AgentLink> {
   return {
     connect: (requests, ctx) => runSession(deps, requests, ctx),
-    push: (request, ctx) => push(deps, request, ctx),
+    push: (request, ctx) =>
+      forwardPush(deps, agentIdentity(ctx), ctx.requestHeader.get(SESSION_HEADER) ?? "", request, ctx.signal),
     enroll: (request) => enrollAgent(deps, request),
   };
 }
@@ -192,65 +185,6 @@ async function pumpInbound(
         throw new ConnectError("hello sent twice", Code.InvalidArgument);
       default:
         break;
-    }
-  }
-}
-
-async function push(deps: AgentLinkDeps, request: PushRequest, ctx: HandlerContext): Promise<PushResponse> {
-  const agent = agentIdentity(ctx);
-  const sessionId = ctx.requestHeader.get(SESSION_HEADER) ?? "";
-  const session = deps.hub.sessionById(sessionId);
-  // Unavailable, not refused: the agent is reconnecting and pushes again on its new session.
-  if (!session) {
-    throw new ConnectError(`${SESSION_HEADER}: no open agent session with this id`, Code.Unavailable);
-  }
-  if (session.clusterId !== agent.clusterId) {
-    throw new ConnectError(
-      `${SESSION_HEADER}: the session is not of this agent's cluster`,
-      Code.PermissionDenied,
-    );
-  }
-  if (request.payload.byteLength > deps.maxPushBytes) {
-    return create(PushResponseSchema, {
-      outcome: PushOutcome.TOO_LARGE,
-      message: `payload: ${request.payload.byteLength} bytes, above the gateway's limit of ${deps.maxPushBytes}`,
-    });
-  }
-  deps.pushLimiter.admit(session.clusterId, request.payload.byteLength);
-  // The tenant is the credential's cluster (the session's too), never anything inside the payload.
-  const started = performance.now();
-  const result = await deps.sink.write(request.payload, session.clusterId, ctx.signal);
-  deps.metrics.observePush(
-    result,
-    Number(request.samples + request.histograms),
-    request.payload.byteLength,
-    (performance.now() - started) / 1000,
-  );
-  switch (result.kind) {
-    case "accepted":
-      return create(PushResponseSchema, { outcome: PushOutcome.ACCEPTED, sinkStatus: result.status });
-    case "rejected":
-      return create(PushResponseSchema, {
-        outcome: PushOutcome.REJECTED,
-        reason: result.reason,
-        sinkStatus: result.status,
-        message: result.message,
-      });
-    case "too_large":
-      return create(PushResponseSchema, {
-        outcome: PushOutcome.TOO_LARGE,
-        sinkStatus: result.status,
-        message: result.message,
-      });
-    case "retry": {
-      const code = result.status === 429 ? Code.ResourceExhausted : Code.Unavailable;
-      const error = new ConnectError(
-        `sink answered ${result.status || "nothing"}: ${result.message || "no message"}`,
-        code,
-      );
-      if (result.retryAfterMs !== undefined)
-        error.metadata.set("retry-after-ms", String(result.retryAfterMs));
-      throw error;
     }
   }
 }

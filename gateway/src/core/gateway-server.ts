@@ -1,8 +1,11 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import {
   createSecureServer,
   createServer,
   type Http2SecureServer,
   type Http2Server,
+  Http2ServerRequest,
+  type Http2ServerResponse,
   type Http2Session,
 } from "node:http2";
 import type { AddressInfo, Socket } from "node:net";
@@ -19,7 +22,9 @@ import { createAuthInterceptor } from "./auth-interceptor";
 import { BootstrapTokens } from "./bootstrap-tokens";
 import type { ClusterRegistry } from "./cluster-registry";
 import { closeWhenIdle } from "./connection-limits";
+import { forwardPush } from "./forward-push";
 import { GatewayMetrics } from "./gateway-metrics";
+import { createGrpcPushRoute } from "./grpc-push-route";
 import type { GatewayCore, GatewayPlugin, GatewayPluginFactory } from "./plugin";
 import { PUSH_ENVELOPE_BYTES, PushLimiter } from "./push-limiter";
 import { SinkClient } from "./sink-client";
@@ -101,7 +106,7 @@ export class GatewayServer {
     private readonly plugins: readonly GatewayPlugin[],
     access: { credentials: AgentCredentials; tokens: BootstrapTokens },
   ) {
-    const agentLink = createAgentLinkService({
+    const linkDeps = {
       hub,
       metrics,
       clusters: options.clusters,
@@ -113,6 +118,13 @@ export class GatewayServer {
       helloTimeoutMs: 10_000,
       maxPushBytes: options.maxPushBytes,
       pushLimiter: new PushLimiter({ bytesPerSecond: options.maxPushBytesPerSecond }),
+    };
+    const agentLink = createAgentLinkService(linkDeps);
+    const grpcPush = createGrpcPushRoute({
+      credentials: access.credentials,
+      maxMessageBytes: options.maxPushBytes + PUSH_ENVELOPE_BYTES,
+      forward: (agent, sessionId, request, signal) =>
+        forwardPush(linkDeps, agent, sessionId, request, signal),
     });
     const routes = (router: ConnectRouter) => {
       router.service(AgentLink, agentLink, { readMaxBytes: options.maxPushBytes + PUSH_ENVELOPE_BYTES });
@@ -123,7 +135,14 @@ export class GatewayServer {
       for (const plugin of this.plugins) plugin.registerRoutes(router);
     };
     const interceptors = [createAuthInterceptor({ admin: options.adminToken, ...access })];
-    const handler = connectNodeAdapter({ routes, readMaxBytes: options.readMaxBytes, interceptors });
+    const connectHandler = connectNodeAdapter({ routes, readMaxBytes: options.readMaxBytes, interceptors });
+    const handler = (
+      req: Http2ServerRequest | IncomingMessage,
+      res: Http2ServerResponse | ServerResponse,
+    ) => {
+      if (req instanceof Http2ServerRequest && grpcPush.serve(req, res as Http2ServerResponse)) return;
+      connectHandler(req, res);
+    };
     this.http2 = options.tls
       ? createSecureServer({ ...options.tls, allowHTTP1: true, settings: PUSH_WINDOW }, handler)
       : createServer({ settings: PUSH_WINDOW }, handler);
