@@ -68,7 +68,10 @@ async function servePush(
   res: Http2ServerResponse,
 ): Promise<void> {
   const abort = new AbortController();
-  req.once("close", () => abort.abort(new ConnectError("agent closed the push", Code.Canceled)));
+  // Only a push closed before its answer is aborted: the error is not built for every clean close.
+  req.once("close", () => {
+    if (!res.writableEnded) abort.abort(new ConnectError("agent closed the push", Code.Canceled));
+  });
   req.on("error", () => undefined); // a reset by the agent: the close above aborts the push
   try {
     const agent = options.credentials.authenticate(bearerToken(header(req.headers, "authorization")));
