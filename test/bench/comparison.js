@@ -8,10 +8,10 @@ const { memoryOf } = require("./process-stats");
 const { medianRun } = require("./repeat");
 const { measureVmctl } = require("./vmctl");
 
-/** Builds the dataset and starts the source Prometheus on it; resolves with both and the source's count. */
-async function prepareSource({ series, hours, dir, teardown, log }) {
+/** Builds the dataset (ending at `endMs`, when given) and starts the source Prometheus on it; resolves with both and the source's count. */
+async function prepareSource({ series, hours, endMs, dir, teardown, log }) {
   log(`dataset: ${series} series × ${hours} h at 15 s`);
-  const dataset = await buildDataset({ series, hours, dir: join(dir, "source") });
+  const dataset = await buildDataset({ series, hours, endMs, dir: join(dir, "source") });
   log(`  ${dataset.samples.toLocaleString("en-US")} samples, built in ${dataset.buildSeconds.toFixed(1)} s`);
   const snapshotDir = await copyBlocks(dataset, join(dir, "snapshot"));
   const source = await startSource(dataset);

@@ -9,12 +9,16 @@ const STEP_MS = 15_000;
 /** Every generated series carries it; counts on source and sink select by it. */
 const SELECTOR = '{job="ferry-history"}';
 
+/** Two whole hours ago: older than any sink's head, as history is. */
+function defaultEndMs() {
+  return Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+}
+
 /**
- * Builds `series` × `hours` of history at 15 s ending two whole hours ago (older than any sink's
- * head, as history is). Samples lie in [startMs, endMs).
+ * Builds `series` × `hours` of history at 15 s ending at `endMs` (default: defaultEndMs).
+ * Samples lie in [startMs, endMs).
  */
-async function buildDataset({ series, hours, dir }) {
-  const endMs = Math.floor(Date.now() / HOUR) * HOUR - 2 * HOUR;
+async function buildDataset({ series, hours, dir, endMs = defaultEndMs() }) {
   const startMs = endMs - hours * HOUR;
   const began = Date.now();
   const tsdb = await buildSourceTsdb({ dir, series, startMs, endMs, stepMs: STEP_MS });
@@ -46,4 +50,4 @@ function startSource(dataset) {
   return startPrometheus({ dataDir: dataset.dir, role: "source" });
 }
 
-module.exports = { buildDataset, copyBlocks, startSource, SELECTOR, HOUR };
+module.exports = { buildDataset, copyBlocks, defaultEndMs, startSource, SELECTOR, HOUR };

@@ -11,10 +11,10 @@ const USAGE = `usage: npm run bench -- [flags]
   --window-hours H     remote-read window of the raw references (default 2)
   --concurrency N      POSTs in flight in the raw ingest reference (default 4, as the agent)
   --repeat N           runs of each measurement, the median stands (default 3; 1 with --quick or --scaling)
-  --scaling            instead: Ferry alone for 1k × 1 h, 20k × 1 h, 1k × 24 h, 1k × 7 d (each the
-                       median of 3 measured blocks, after 1000 one-minute warm-up imports), and
-                       10 × 1 h imported 100 times per block for the fixed cost of an import
-                       (about 11 minutes in all)
+  --scaling            instead: Ferry alone for 1k × 1 h, 20k × 1 h, 1k × 24 h, 1k × 7 d, through one
+                       agent, gateway and sink, in turns (each row the median of 3 measured blocks,
+                       after 1000 one-minute warm-up imports), and 10 × 1 h imported 100 times per
+                       block for the fixed cost of an import
   --agents N           instead: N simulated agents on one gateway, broadcast Discover round trip and RSS
   --budget-minutes M   --scaling skips the 7 d run if its estimate exceeds what is left (default 30)
   --skip-references    only the Ferry import (no raw read/ingest, no vmctl)

@@ -1,6 +1,6 @@
 // Peak memory and CPU time of a running process, from /proc (Linux only).
 const { execFileSync } = require("node:child_process");
-const { readFileSync } = require("node:fs");
+const { readFileSync, writeFileSync } = require("node:fs");
 
 let ticksPerSecond;
 
@@ -25,6 +25,19 @@ function memoryOf(pid) {
   return { peakRssBytes: kib("VmHWM"), rssBytes: kib("VmRSS") };
 }
 
+/**
+ * Sets a live process's VmHWM back to its current RSS (writing 5 to /proc/PID/clear_refs, Linux
+ * 4.0 and later), so that a later memoryOf shows the peak from here on. False where refused.
+ */
+function resetPeakRss(pid) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, "5");
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** User + system CPU seconds a live process has used so far (utime + stime of /proc/PID/stat). */
 function cpuSecondsOf(pid) {
   const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
@@ -33,4 +46,4 @@ function cpuSecondsOf(pid) {
   return (Number(fields[11]) + Number(fields[12])) / clockTicks();
 }
 
-module.exports = { memoryOf, cpuSecondsOf };
+module.exports = { memoryOf, cpuSecondsOf, resetPeakRss };

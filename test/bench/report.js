@@ -158,10 +158,13 @@ function rangeOf(values, digits = 2) {
   return `${fixed(lo, digits)}–${fixed(hi, digits)}`;
 }
 
-/** Warm-up imports of a row or the probe: the short ones (one minute each) first, when there were any. */
+/**
+ * Warm-up imports of a row or the probe: the short ones (one minute each, taken from all the
+ * rows in turn) first, when there were any.
+ */
 function warmupOf({ warmupImports, shortWarmupImports }) {
   return shortWarmupImports > 0
-    ? `${int(shortWarmupImports)} of 1 min + ${int(warmupImports)}`
+    ? `${int(shortWarmupImports)} of 1 min (all rows) + ${int(warmupImports)}`
     : int(warmupImports);
 }
 

@@ -13,6 +13,7 @@ const {
   formatComparison,
   formatScaling,
   int,
+  mib,
   scalingRows,
   scalingSummary,
   writeRecord,
@@ -92,6 +93,10 @@ async function main() {
       record.scaling.fixedCostPerImport = fixedCost;
       process.stdout.write(
         `\nFerry end to end, ${options.sink} sink\n${formatScaling(rows)}\n${scalingSummary(rows, fixedCost)}\n`,
+      );
+      const peak = record.scaling.overallPeakRssBytes;
+      process.stdout.write(
+        `peak RSS over the whole run: agent ${mib(peak.agent)}, gateway ${mib(peak.gateway)}\n`,
       );
       for (const s of record.scaling.skipped)
         process.stdout.write(`skipped ${s.series} × ${s.hours} h (budget)\n`);

@@ -1,34 +1,43 @@
 // --scaling: Ferry end to end alone over growing ranges and series counts, for the cost of a
 // sample (CPU seconds and wall seconds per million) and how memory behaves as the data grows.
-// Each range is imported several times by the same agent and gateway. The first import's CPU is
-// reported on its own (the JIT warming up). Then, unmeasured, WARMUP_IMPORTS imports of the range's
-// first minute: the code an import runs once, whatever its size, reaches V8's optimizing tier only
-// after about a thousand imports (the probe's fixed cost falls from about 23 ms CPU over imports
-// 300-600 to 14 ms from 900 on), so without these a 1 h row, measured after some 50 imports, ran
-// colder code than a long-running gateway does, and than a 7 d row, whose per-import code is a
-// rounding error. Then, also unmeasured, imports of the range until the processes have imported
-// WARMUP_SAMPLES (the per-sample code warms up over seconds of work); then the measured imports
-// follow, repeated until they hold MEASURED_SAMPLES, so each row's CPU time is long enough to
-// read. That is done BLOCKS times and the median block reported: this machine's speed drifts by
-// 15-20 % for tens of seconds at a time, which one block per row put between the rows.
+// Every row has its own source (scaling-sources.js), and all rows go through one agent, one
+// gateway and one sink, in turns: this machine's speed drifts by 15-20 % for tens of seconds at a
+// time, so rows measured one after another, each in its own processes, differed by the drift as
+// much as by their cost. A process left idle while others ran also cost 10-15 % more CPU per
+// import for about a hundred imports afterwards (import-ab.js); shared processes never idle.
+// The steps:
+// 1. Each row's range imported once from the CLI, as a user would; its CPU is reported on its
+//    own ("first import": the first row's is the JIT warming up, the later ones' less so).
+// 2. WARMUP_IMPORTS imports of one minute, taken from the rows in turn, unmeasured: the code an
+//    import runs once, whatever its size, reaches V8's optimizing tier only after about a thousand
+//    imports (the probe's fixed cost falls from about 23 ms CPU over imports 300-600 to 14 ms from
+//    900 on). The per-sample code is warm after the first imports' tens of millions of samples.
+// 3. One more import of every row, unmeasured.
+// 4. BLOCKS rounds; in each, every row in turn (the order rotated every round) imports its range
+//    until the block holds MEASURED_SAMPLES (the probe: FIXED_COST_IMPORTS imports), with the
+//    machine's own speed measured before and after the block (machine-speed.js). The median block
+//    of each row stands for it.
 // An import also costs CPU whatever its size (its RPCs, durable state writes, progress messages, a
-// connection to the source): a probe of 10 series × 1 h (2,400 samples), warmed up alike and imported
-// FIXED_COST_IMPORTS times (the median of BLOCKS such blocks), measures that fixed cost, so that each
-// row's cost per sample can be shown without it.
-// Beside each block the machine's own speed is measured (machine-speed.js, a fixed workload in
-// this process, before and after the block): rows are also shown at the probe's machine speed.
-const { rm } = require("node:fs/promises");
+// connection to the source): the probe of 10 series × 1 h (2,400 samples) measures that fixed
+// cost, so that each row's cost per sample can be shown without it.
+// Peak RSS of a row is the highest VmHWM over its first import and its blocks, reset before each
+// (process-stats.js): the processes are shared, so what an earlier row left resident counts too.
 const { join } = require("node:path");
-const { describe, prepareSource } = require("./comparison");
-const { runFerryImport } = require("./ferry-import");
+const { totalSamples } = require("@ferry/local-prometheus");
+const { SELECTOR } = require("./dataset");
+const { combine, importExact, startFerryStack, sumOf } = require("./ferry-stack");
 const { measureMachineSpeed } = require("./machine-speed");
+const { memoryOf, resetPeakRss } = require("./process-stats");
+const { prepareScalingSources } = require("./scaling-sources");
+const { samplesLanded } = require("./sinks");
 
 const MEASURED_SAMPLES = 10_000_000;
-const WARMUP_SAMPLES = 10_000_000;
-const FIXED_COST_PROBE = { series: 10, hours: 1 };
+const FIXED_COST_PROBE = { series: 10, hours: 1, probe: true };
 const WARMUP_IMPORTS = 1000;
 const FIXED_COST_IMPORTS = 100;
 const BLOCKS = 3;
+/** The range of a short warm-up import: a row's first minute, less a millisecond (no sample on its end). */
+const SHORT_RANGE_MS = 60_000 - 1;
 
 const RUNS = [
   { series: 1000, hours: 1 },
@@ -38,82 +47,169 @@ const RUNS = [
 ];
 
 async function runScaling(options, { work, teardown, log, cpuProfDir }) {
-  const context = { options, work, teardown, log, cpuProfDir };
-  const began = Date.now();
-  const runs = [];
-  const skipped = [];
-  let day;
-  const fixedCost = await importRange(
-    FIXED_COST_PROBE,
-    {
-      imports: 1 + FIXED_COST_IMPORTS,
-      measuredSamples: 0,
-      warmup: { shortImports: WARMUP_IMPORTS },
-      blocks: BLOCKS,
-    },
-    context,
-  );
-  for (const run of RUNS) {
-    if (run.hours === 24 * 7 && day) {
-      // Building, counting and importing all grow about linearly with the samples.
-      const estimateMs = 7 * day.totalMs;
-      const leftMs = options.budgetMinutes * 60_000 - (Date.now() - began);
-      if (estimateMs > leftMs) {
-        log(
-          `skipping ${run.series} × 7 d: estimated ${Math.round(estimateMs / 60_000)} min, ${Math.round(leftMs / 60_000)} min left`,
-        );
-        skipped.push({ ...run, estimatedMinutes: estimateMs / 60_000 });
-        continue;
-      }
-    }
-    const t = Date.now();
-    runs.push(
-      await importRange(
-        run,
-        {
-          imports: 2,
-          measuredSamples: MEASURED_SAMPLES,
-          warmup: { shortImports: WARMUP_IMPORTS, samples: WARMUP_SAMPLES },
-          blocks: BLOCKS,
-        },
-        context,
-      ),
-    );
-    if (run.hours === 24) day = { totalMs: Date.now() - t };
-  }
-  return { config: options, fixedCost, runs, skipped };
-}
-
-/**
- * Builds `run`'s dataset, imports it as `imports` says (runFerryImport's `imports`, `measuredSamples`
- * and `warmup`), then drops the dataset.
- */
-async function importRange(run, imports, { options, work, teardown, log, cpuProfDir }) {
-  const dir = join(work, `scaling-${run.series}x${run.hours}h`);
-  const { dataset, source, sourceSamples, stopSource } = await prepareSource({
-    ...run,
-    dir,
+  const { prepared: rows, skipped } = await prepareScalingSources([FIXED_COST_PROBE, ...RUNS], {
+    budgetMinutes: options.budgetMinutes,
+    importsPerRow: 2 + BLOCKS,
+    keep: options.keep,
+    work,
     teardown,
     log,
   });
+  const stack = await startFerryStack({
+    sinkKind: options.sink,
+    work: join(work, "ferry"),
+    teardown,
+    cpuProfDir,
+  });
+  const peaks = peakTracker(stack);
   try {
-    log(`Ferry import of ${run.series} × ${run.hours} h into ${options.sink}`);
-    const ferry = await runFerryImport({
-      dataset,
-      source,
-      sourceSamples,
-      sinkKind: options.sink,
-      work: join(dir, "ferry"),
-      teardown,
-      cpuProfDir,
-      ...imports,
-      machineSpeed: measureMachineSpeed,
+    for (const row of rows) {
+      await stack.addTarget(row.name, row.source);
+      Object.assign(row, { warm: [], short: [], blocks: [], peak: { agent: 0, gateway: 0 } });
+    }
+    const range = (row, cli = false) => ({
+      target: row.name,
+      startMs: row.dataset.startMs,
+      endMs: row.dataset.endMs,
+      cli,
     });
-    return { ...run, dataset: describe(dataset), ferry };
+    const imports = rows.filter((row) => !row.probe);
+
+    log(`Ferry imports of ${imports.map(label).join(", ")} from the CLI, one each`);
+    for (const row of imports) row.first = await peaks.over(row, () => stack.importOnce(range(row, true)));
+
+    log(`warm-up: ${WARMUP_IMPORTS} imports of 1 min, from the ranges in turn`);
+    for (const row of rows) {
+      const { startMs } = row.dataset;
+      row.shortSamples = await totalSamples(row.source.url, SELECTOR, startMs, startMs + SHORT_RANGE_MS);
+    }
+    await peaks.over(undefined, async () => {
+      for (let i = 0; i < WARMUP_IMPORTS; i++) {
+        const row = rows[i % rows.length];
+        const { startMs } = row.dataset;
+        row.short.push(await stack.importOnce({ ...range(row), endMs: startMs + SHORT_RANGE_MS }));
+      }
+      for (const row of rows) row.warm.push(await stack.importOnce(range(row)));
+    });
+
+    for (let b = 0; b < BLOCKS; b++) {
+      const order = [...rows.slice(b % rows.length), ...rows.slice(0, b % rows.length)];
+      log(`measured round ${b + 1} of ${BLOCKS}: ${order.map(label).join(", ")}`);
+      for (const row of order) {
+        const wanted = (block) =>
+          row.probe
+            ? block.length < FIXED_COST_IMPORTS
+            : block.length < 1 || sumOf(block, (r) => r.samples) < MEASURED_SAMPLES;
+        const speedBefore = measureMachineSpeed();
+        const block = await peaks.over(row, async () => {
+          const measured = [];
+          while (wanted(measured)) measured.push(await stack.importOnce(range(row)));
+          return measured;
+        });
+        const speedAfter = measureMachineSpeed();
+        row.blocks.push({
+          ...combine(block),
+          imports: block.length,
+          all: block,
+          machineSeconds: (speedBefore + speedAfter) / 2,
+        });
+      }
+    }
+
+    const results = [];
+    for (const row of rows) results.push(await resultOf(row, stack.sink, WARMUP_IMPORTS));
+    return {
+      config: options,
+      interleaved: true,
+      overallPeakRssBytes: peaks.overall,
+      fixedCost: results.find((r) => r.probe),
+      runs: results.filter((r) => !r.probe),
+      skipped,
+    };
   } finally {
-    await stopSource();
-    if (!options.keep) await rm(dir, { recursive: true, force: true });
+    await stack.stop();
+    for (const row of rows) await row.stop();
   }
+}
+
+/** What runScaling reports of a row: its median block, first import, warm-up, peaks and checks. */
+async function resultOf(row, sink, shortImports) {
+  const byCost = [...row.blocks].sort((x, y) => cpuPerSample(x) - cpuPerSample(y));
+  const median = byCost[Math.floor((byCost.length - 1) / 2)];
+  const everyImport = [...(row.first ? [row.first] : []), ...row.warm, ...row.blocks.flatMap((b) => b.all)];
+  const everyImportExact =
+    everyImport.every((m) => importExact(m.imp, row.sourceSamples)) &&
+    row.short.every((m) => importExact(m.imp, row.shortSamples));
+  const landed = await samplesLanded(sink, row.dataset);
+  return {
+    series: row.series,
+    hours: row.hours,
+    probe: row.probe === true,
+    dataset: row.description,
+    ferry: {
+      samples: median.samples,
+      seconds: median.seconds,
+      wallSeconds: median.wallSeconds,
+      samplesPerSecond: median.samples / median.seconds,
+      cpuSeconds: median.cpu,
+      first: row.first
+        ? { samples: row.first.samples, seconds: row.first.seconds, cpuSeconds: row.first.cpu }
+        : undefined,
+      warmup: {
+        imports: (row.first ? 1 : 0) + row.warm.length,
+        samples: sumOf([...(row.first ? [row.first] : []), ...row.warm], (m) => m.samples),
+        shortImports,
+        shortImportsOfThisRange: row.short.length,
+      },
+      measuredImports: median.imports,
+      machineSeconds: median.machineSeconds,
+      blocks: row.blocks.map((m) => ({
+        imports: m.imports,
+        samples: m.samples,
+        seconds: m.seconds,
+        cpuSeconds: m.cpu,
+        machineSeconds: m.machineSeconds,
+      })),
+      peakRssBytes: row.peak,
+      verification: {
+        sourceSamples: row.sourceSamples,
+        sinkSamples: landed,
+        everyImportExact,
+        exact: landed === row.sourceSamples && everyImportExact,
+      },
+    },
+  };
+}
+
+/**
+ * Peak RSS of agent and gateway over stretches of work: `over(row, work)` resets both peaks,
+ * runs `work`, and raises `row.peak` (when given) and `overall` to what the stretch reached.
+ */
+function peakTracker({ agent, gateway }) {
+  const overall = { agent: 0, gateway: 0 };
+  const pids = { agent: agent.pid, gateway: gateway.pid };
+  return {
+    overall,
+    async over(row, work) {
+      for (const pid of Object.values(pids)) resetPeakRss(pid);
+      const result = await work();
+      for (const [role, pid] of Object.entries(pids)) {
+        const peak = memoryOf(pid).peakRssBytes;
+        overall[role] = Math.max(overall[role], peak);
+        if (row) row.peak[role] = Math.max(row.peak[role], peak);
+      }
+      return result;
+    },
+  };
+}
+
+/** Agent and gateway CPU seconds per sample of a measured block. */
+function cpuPerSample(m) {
+  return (m.cpu.agent + m.cpu.gateway) / m.samples;
+}
+
+function label(row) {
+  return `${row.series} × ${row.hours} h`;
 }
 
 module.exports = { runScaling };
