@@ -9,6 +9,7 @@ import {
   type SamplesSource,
   startSamplesSource,
 } from "./testing/samples-source";
+import { WindowMemory } from "./window-memory";
 
 const HOUR = 3600_000;
 const STEP = 15_000;
@@ -61,5 +62,29 @@ describe("ImportRun", () => {
     // refused more (Prometheus serves at most 512).
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await openConnections(source.server)).toBe(0);
+  });
+
+  it("starts a second import of the same source at the window its first one grew to", async () => {
+    const memory = new WindowMemory();
+    const importOnce = async () => {
+      const push = acceptingPush();
+      const readsBefore = source.reads.length;
+      const run = new ImportRun(
+        importCommand(source, START, END),
+        push.client,
+        pino({ level: "silent" }),
+        () => undefined,
+        DEFAULT_IMPORT_RUN,
+        undefined,
+        memory,
+      );
+      await run.run();
+      expect(run.state).toBe(ImportState.COMPLETED);
+      expect(push.samples()).toBe(SOURCE_SAMPLES);
+      return source.reads.length - readsBefore;
+    };
+    // 30 min, 1 h, 2 h, then the last 2.5 h; then 2 h (four first windows at most) and 4 h.
+    expect(await importOnce()).toBe(4);
+    expect(await importOnce()).toBe(2);
   });
 });

@@ -18,6 +18,7 @@ import { Counters } from "./import-counters";
 import { type ImportRunMetrics, NO_IMPORT_RUN_METRICS } from "./import-metrics";
 import { RateLimiter } from "./rate-limiter";
 import { type OpenedRead, RemoteReadError, RemoteReader } from "./remote-reader";
+import type { WindowMemory } from "./window-memory";
 import {
   DEFAULT_WINDOW_PLANNER,
   type TimeWindow,
@@ -69,6 +70,8 @@ export class ImportRun {
   private readonly limiter: RateLimiter;
   private readonly onReject: RejectPolicy;
   private readonly log: Logger;
+  /** The source as WindowMemory knows it: its endpoint and selectors. */
+  private readonly sourceKey: string;
 
   constructor(
     command: RunImport,
@@ -77,6 +80,7 @@ export class ImportRun {
     private readonly onChange: (run: ImportRun, stateChanged: boolean) => void,
     private readonly options: ImportRunOptions = DEFAULT_IMPORT_RUN,
     private readonly metrics: ImportRunMetrics = NO_IMPORT_RUN_METRICS,
+    private readonly windowMemory?: WindowMemory,
   ) {
     this.id = command.importId;
     this.counters = Counters.from(command.counters);
@@ -101,6 +105,7 @@ export class ImportRun {
           ? (labels) => drops.some((d) => matchesLabels(d.matchers, Object.fromEntries(labels)))
           : undefined,
     });
+    this.sourceKey = `${command.endpoint}\n${JSON.stringify(command.selectors)}`;
     this.limiter = new RateLimiter(o?.rateLimit ?? 0);
     this.onReject = o?.onReject ?? RejectPolicy.FAIL;
   }
@@ -141,7 +146,11 @@ export class ImportRun {
   }
 
   async run(): Promise<void> {
-    const planner = new WindowPlanner(this.checkpointMs, this.endMs, this.options.planner);
+    const plannerOptions = this.options.planner;
+    const planner = new WindowPlanner(this.checkpointMs, this.endMs, {
+      ...plannerOptions,
+      initialMs: this.windowMemory?.initialMs(this.sourceKey, plannerOptions) ?? plannerOptions.initialMs,
+    });
     this.log.info({ from: this.checkpointMs, to: this.endMs }, "import started");
     let window = planner.next();
     let prefetched: Promise<OpenedRead> | undefined;
@@ -157,6 +166,7 @@ export class ImportRun {
         // then goes out while this window's last writes are still being acknowledged.
         const onConsumed = (bytes: number) => {
           planner.observe(current, bytes);
+          this.windowMemory?.remember(this.sourceKey, planner.nextDurationMs);
           window = planner.next();
           prefetched = window ? this.prefetch(window) : undefined;
         };

@@ -5,6 +5,7 @@ import type { PushClient } from "../../core/push-client";
 import type { ImportMetrics } from "./import-metrics";
 import { DEFAULT_IMPORT_RUN, ImportRun, type ImportRunOptions } from "./import-run";
 import { ProgressReporter } from "./progress-reporter";
+import { WindowMemory } from "./window-memory";
 
 interface Entry {
   run: ImportRun;
@@ -17,6 +18,8 @@ export class ImportRuns {
   private readonly runs = new Map<string, Entry>();
   /** Final states the gateway may not have heard (sent while the link was down). */
   private readonly undelivered = new Map<string, Any>();
+  /** The window duration each source was last read at: the next import of it starts there. */
+  private readonly windowMemory = new WindowMemory();
 
   constructor(
     private readonly push: PushClient,
@@ -40,6 +43,7 @@ export class ImportRuns {
       },
       this.options,
       this.metrics,
+      this.windowMemory,
     );
     const reporter = new ProgressReporter(run, this.sendEvent);
     const entry: Entry = { run, reporter, done: Promise.resolve() };

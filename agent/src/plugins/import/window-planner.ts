@@ -51,6 +51,11 @@ export class WindowPlanner {
     return window;
   }
 
+  /** The duration of the next window, as the last observation sized it. */
+  get nextDurationMs(): number {
+    return this.durationMs;
+  }
+
   /** Windows still to come at the current duration. */
   remainingEstimate(): number {
     return this.done ? 0 : Math.ceil((this.toMs - this.cursor + 1) / this.durationMs);
