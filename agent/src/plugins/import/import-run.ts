@@ -166,7 +166,8 @@ export class ImportRun {
         // then goes out while this window's last writes are still being acknowledged.
         const onConsumed = (bytes: number) => {
           planner.observe(current, bytes);
-          this.windowMemory?.remember(this.sourceKey, planner.nextDurationMs);
+          const ideal = planner.idealDurationMs;
+          if (ideal !== undefined) this.windowMemory?.remember(this.sourceKey, ideal);
           window = planner.next();
           prefetched = window ? this.prefetch(window) : undefined;
         };

@@ -32,22 +32,43 @@ describe("WindowMemory", () => {
 
   it("reads an hour of a sparse source in one window the second time", () => {
     const memory = new WindowMemory();
-    const hour = 3600_000;
-    const windowsOf = () => {
-      const planner = new WindowPlanner(0, hour - 1, {
-        ...DEFAULT_WINDOW_PLANNER,
-        initialMs: memory.initialMs("s", DEFAULT_WINDOW_PLANNER),
-      });
-      let windows = 0;
-      for (let w = planner.next(); w; w = planner.next()) {
-        windows++;
-        // 1000 series at 15 s: about 800 KB of streamed chunks per 30 minutes.
-        planner.observe(w, ((w.endMs - w.startMs + 1) / 1800_000) * 800_000);
-        memory.remember("s", planner.nextDurationMs);
-      }
-      return windows;
-    };
-    expect(windowsOf()).toBe(2);
-    expect(windowsOf()).toBe(1);
+    expect(windowsOf(memory, HOUR)).toBe(2);
+    expect(windowsOf(memory, HOUR)).toBe(1);
+  });
+
+  it("remembers the density, not the last window: a minute's import does not shrink the next", () => {
+    const memory = new WindowMemory();
+    expect(windowsOf(memory, 60_000)).toBe(1);
+    expect(memory.initialMs("s", DEFAULT_WINDOW_PLANNER)).toBe(2 * HOUR);
+    expect(windowsOf(memory, HOUR)).toBe(1);
+  });
+
+  it("starts a dense source below the planner's first window", () => {
+    const memory = new WindowMemory();
+    // 100 times as dense: 80 MB per 30 minutes, five times the byte target.
+    windowsOf(memory, 60_000, 100);
+    expect(memory.initialMs("s", DEFAULT_WINDOW_PLANNER)).toBeLessThan(30 * 60_000);
   });
 });
+
+const HOUR = 3600_000;
+
+/**
+ * Imports [0, rangeMs) of source "s" as ImportRun does with a WindowMemory: the planner starts
+ * where the memory says and each window's ideal duration is remembered. Returns the windows read.
+ * The source holds 1000 series at 15 s (about 800 KB of streamed chunks per 30 minutes) `density` times over.
+ */
+function windowsOf(memory: WindowMemory, rangeMs: number, density = 1): number {
+  const planner = new WindowPlanner(0, rangeMs - 1, {
+    ...DEFAULT_WINDOW_PLANNER,
+    initialMs: memory.initialMs("s", DEFAULT_WINDOW_PLANNER),
+  });
+  let windows = 0;
+  for (let w = planner.next(); w; w = planner.next()) {
+    windows++;
+    planner.observe(w, ((w.endMs - w.startMs + 1) / 1800_000) * 800_000 * density);
+    const ideal = planner.idealDurationMs;
+    if (ideal !== undefined) memory.remember("s", ideal);
+  }
+  return windows;
+}

@@ -5,11 +5,14 @@ const MAX_GROWTH = 4;
 const MAX_SOURCES = 256;
 
 /**
- * The window duration each source (endpoint and selectors) was last read at, so that the next
- * import of it starts there instead of at the planner's first window: an import resumed after a
- * failure or a reconnect, or a migration cut into pieces, does not ramp up again, and a dense
- * source whose response weighs more than the byte target is not read with the default first
- * window again (a SAMPLES response is held whole). Kept in memory, for the most recent sources.
+ * The window duration that each source's (endpoint and selectors) last response put at the byte
+ * target (WindowPlanner.idealDurationMs), so that the next import of it starts there instead of
+ * at the planner's first window: an import resumed after a failure or a reconnect, or a migration
+ * cut into pieces, does not ramp up again, and a dense source whose response weighs more than the
+ * byte target is not read with the default first window again (a SAMPLES response is held
+ * whole). It is the density that is remembered, not the last window's length: after an import of
+ * one minute, the next import of a day does not start at two minutes. Kept in memory, for the
+ * most recent sources.
  */
 export class WindowMemory {
   private readonly durations = new Map<string, number>();
@@ -23,7 +26,7 @@ export class WindowMemory {
     return Math.min(options.initialMs * MAX_GROWTH, Math.max(options.minMs, remembered));
   }
 
-  /** Notes the duration the planner would read `source` at next. */
+  /** Notes the duration at which `source`'s last response would have met the byte target. */
   remember(source: string, durationMs: number): void {
     // Re-inserted, so the map's order is that of use and the oldest source goes first.
     this.durations.delete(source);

@@ -32,4 +32,17 @@ describe("WindowPlanner", () => {
     const last = windows.at(-2);
     expect(last && last.endMs - last.startMs + 1).toBe(500);
   });
+
+  it("tells the duration that would meet the byte target, beyond the factor of two", () => {
+    const planner = new WindowPlanner(0, 100_000, options);
+    expect(planner.idealDurationMs).toBeUndefined();
+    const first = planner.next();
+    if (!first) throw new Error("no window");
+    // 100 ms weighing 10 bytes: 10 000 ms would weigh the 1000-byte target; the next is 200 ms.
+    planner.observe(first, 10);
+    expect(planner.idealDurationMs).toBe(10_000);
+    expect(planner.next()).toEqual({ startMs: 100, endMs: 299 });
+    planner.observe({ startMs: 100, endMs: 299 }, 1);
+    expect(planner.idealDurationMs).toBe(10_000);
+  });
 });

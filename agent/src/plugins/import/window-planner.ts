@@ -29,6 +29,7 @@ export const DEFAULT_WINDOW_PLANNER: WindowPlannerOptions = {
 export class WindowPlanner {
   private cursor: number;
   private durationMs: number;
+  private idealMs: number | undefined;
 
   constructor(
     fromMs: number,
@@ -51,9 +52,13 @@ export class WindowPlanner {
     return window;
   }
 
-  /** The duration of the next window, as the last observation sized it. */
-  get nextDurationMs(): number {
-    return this.durationMs;
+  /**
+   * The duration that the last window's bytes per millisecond put at the byte target, within
+   * [minMs, maxMs]; undefined before the first observation. Unlike the next window's duration it
+   * is not held to twice the last window, so a short window says what a long one would weigh.
+   */
+  get idealDurationMs(): number | undefined {
+    return this.idealMs;
   }
 
   /** Windows still to come at the current duration. */
@@ -65,7 +70,9 @@ export class WindowPlanner {
   observe(window: TimeWindow, responseBytes: number): void {
     const span = window.endMs - window.startMs + 1;
     const ideal = responseBytes > 0 ? (span * this.options.targetBytes) / responseBytes : span * 2;
+    const { minMs, maxMs } = this.options;
     const bounded = Math.min(span * 2, Math.max(span / 2, ideal));
-    this.durationMs = Math.round(Math.min(this.options.maxMs, Math.max(this.options.minMs, bounded)));
+    this.durationMs = Math.round(Math.min(maxMs, Math.max(minMs, bounded)));
+    this.idealMs = Math.round(Math.min(maxMs, Math.max(minMs, ideal)));
   }
 }
