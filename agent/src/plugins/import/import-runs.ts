@@ -18,7 +18,7 @@ export class ImportRuns {
   private readonly runs = new Map<string, Entry>();
   /** Final states the gateway may not have heard (sent while the link was down). */
   private readonly undelivered = new Map<string, Any>();
-  /** The window duration each source was last read at: the next import of it starts there. */
+  /** Each source's density as a window duration: the next import of it starts there. */
   private readonly windowMemory = new WindowMemory();
 
   constructor(

@@ -42,7 +42,12 @@ describe("WindowPlanner", () => {
     planner.observe(first, 10);
     expect(planner.idealDurationMs).toBe(10_000);
     expect(planner.next()).toEqual({ startMs: 100, endMs: 299 });
-    planner.observe({ startMs: 100, endMs: 299 }, 1);
+    planner.observe({ startMs: 100, endMs: 299 }, 100);
+    expect(planner.idealDurationMs).toBe(2000);
+    // An empty response leaves it where the last one with bytes put it.
+    planner.observe({ startMs: 300, endMs: 699 }, 0);
+    expect(planner.idealDurationMs).toBe(2000);
+    planner.observe({ startMs: 700, endMs: 1499 }, 1);
     expect(planner.idealDurationMs).toBe(10_000);
   });
 });

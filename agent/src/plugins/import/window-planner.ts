@@ -54,7 +54,7 @@ export class WindowPlanner {
 
   /**
    * The duration that the last window's bytes per millisecond put at the byte target, within
-   * [minMs, maxMs]; undefined before the first observation. Unlike the next window's duration it
+   * [minMs, maxMs]; undefined before the first response with any bytes. Unlike the next window's duration it
    * is not held to twice the last window, so a short window says what a long one would weigh.
    */
   get idealDurationMs(): number | undefined {
@@ -73,6 +73,7 @@ export class WindowPlanner {
     const { minMs, maxMs } = this.options;
     const bounded = Math.min(span * 2, Math.max(span / 2, ideal));
     this.durationMs = Math.round(Math.min(maxMs, Math.max(minMs, bounded)));
-    this.idealMs = Math.round(Math.min(maxMs, Math.max(minMs, ideal)));
+    // An empty response says nothing of the density: the last one that did still stands.
+    if (responseBytes > 0) this.idealMs = Math.round(Math.min(maxMs, Math.max(minMs, ideal)));
   }
 }
