@@ -2,6 +2,7 @@ import { ImportState } from "@ferry/api";
 import type { WriteSeries } from "@ferry/prompb";
 import pino from "pino";
 import { DEFAULT_IMPORT_RUN, ImportRun } from "./import-run";
+import { SourceConnections } from "./source-connections";
 import { acceptingPush } from "./testing/accepting-push";
 import {
   importCommand,
@@ -64,6 +65,33 @@ describe("ImportRun", () => {
     expect(await openConnections(source.server)).toBe(0);
   });
 
+  it("reuses one connection to the source for back-to-back imports that share SourceConnections", async () => {
+    let opened = 0;
+    source.server.on("connection", () => opened++);
+    const connections = new SourceConnections();
+    for (let i = 0; i < 3; i++) {
+      const push = acceptingPush();
+      const run = new ImportRun(
+        importCommand(source, START, END),
+        push.client,
+        pino({ level: "silent" }),
+        () => undefined,
+        DEFAULT_IMPORT_RUN,
+        undefined,
+        { connections },
+      );
+      await run.run();
+      expect(run.state).toBe(ImportState.COMPLETED);
+      expect(push.samples()).toBe(SOURCE_SAMPLES);
+    }
+    expect(source.reads.length).toBeGreaterThanOrEqual(3);
+    expect(opened).toBe(1);
+    // The agent shutting down closes what the imports left pooled.
+    connections.close();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await openConnections(source.server)).toBe(0);
+  });
+
   it("starts a second import of the same source at the window its first one grew to", async () => {
     const memory = new WindowMemory();
     const importOnce = async () => {
@@ -76,7 +104,7 @@ describe("ImportRun", () => {
         () => undefined,
         DEFAULT_IMPORT_RUN,
         undefined,
-        memory,
+        { windowMemory: memory },
       );
       await run.run();
       expect(run.state).toBe(ImportState.COMPLETED);

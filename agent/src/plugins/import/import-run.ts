@@ -18,6 +18,7 @@ import { Counters } from "./import-counters";
 import { type ImportRunMetrics, NO_IMPORT_RUN_METRICS } from "./import-metrics";
 import { RateLimiter } from "./rate-limiter";
 import { type OpenedRead, RemoteReadError, RemoteReader } from "./remote-reader";
+import type { SourceConnections } from "./source-connections";
 import type { WindowMemory } from "./window-memory";
 import {
   DEFAULT_WINDOW_PLANNER,
@@ -25,6 +26,14 @@ import {
   WindowPlanner,
   type WindowPlannerOptions,
 } from "./window-planner";
+
+/** What outlives one run and is shared by the runs of an agent (ImportRuns keeps it). */
+export interface AcrossRuns {
+  /** Each source's density as a window duration: a run starts at the one its source was last read at. */
+  windowMemory?: WindowMemory;
+  /** Keep-alive connections to the sources, reused by the next run of the same source. */
+  connections?: SourceConnections;
+}
 
 export interface ImportRunOptions {
   limits: BatchLimits;
@@ -70,6 +79,7 @@ export class ImportRun {
   private readonly limiter: RateLimiter;
   private readonly onReject: RejectPolicy;
   private readonly log: Logger;
+  private readonly windowMemory: WindowMemory | undefined;
   /** The source as WindowMemory knows it: its endpoint and selectors. */
   private readonly sourceKey: string;
 
@@ -80,7 +90,7 @@ export class ImportRun {
     private readonly onChange: (run: ImportRun, stateChanged: boolean) => void,
     private readonly options: ImportRunOptions = DEFAULT_IMPORT_RUN,
     private readonly metrics: ImportRunMetrics = NO_IMPORT_RUN_METRICS,
-    private readonly windowMemory?: WindowMemory,
+    across: AcrossRuns = {},
   ) {
     this.id = command.importId;
     this.counters = Counters.from(command.counters);
@@ -95,7 +105,9 @@ export class ImportRun {
       maxResponseBytes: options.maxResponseBytes,
       timeoutMs: options.readTimeoutMs,
       auth: command.auth,
+      connections: across.connections,
     });
+    this.windowMemory = across.windowMemory;
     const o = command.options;
     const drops = o?.drop ?? [];
     this.relabeler = new SeriesRelabeler({
@@ -196,8 +208,8 @@ export class ImportRun {
         this.finish(ImportState.CANCELED, ConnectError.from(this.abort.signal.reason).rawMessage);
       else this.finish(ImportState.FAILED, explain(error));
     } finally {
-      // Its pooled connections to the source would idle on for 30 s; Prometheus serves at most
-      // 512 connections (--web.max-connections), which back-to-back imports used up.
+      // A pool of its own would idle on for 30 s; Prometheus serves at most 512 connections
+      // (--web.max-connections), which back-to-back imports with a pool each used up.
       this.reader.close();
     }
   }

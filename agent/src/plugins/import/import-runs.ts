@@ -5,6 +5,7 @@ import type { PushClient } from "../../core/push-client";
 import type { ImportMetrics } from "./import-metrics";
 import { DEFAULT_IMPORT_RUN, ImportRun, type ImportRunOptions } from "./import-run";
 import { ProgressReporter } from "./progress-reporter";
+import { SourceConnections } from "./source-connections";
 import { WindowMemory } from "./window-memory";
 
 interface Entry {
@@ -18,8 +19,8 @@ export class ImportRuns {
   private readonly runs = new Map<string, Entry>();
   /** Final states the gateway may not have heard (sent while the link was down). */
   private readonly undelivered = new Map<string, Any>();
-  /** Each source's density as a window duration: the next import of it starts there. */
-  private readonly windowMemory = new WindowMemory();
+  /** What the runs share: each source's density and its keep-alive connections. */
+  private readonly across = { windowMemory: new WindowMemory(), connections: new SourceConnections() };
 
   constructor(
     private readonly push: PushClient,
@@ -43,7 +44,7 @@ export class ImportRuns {
       },
       this.options,
       this.metrics,
-      this.windowMemory,
+      this.across,
     );
     const reporter = new ProgressReporter(run, this.sendEvent);
     const entry: Entry = { run, reporter, done: Promise.resolve() };
@@ -80,5 +81,6 @@ export class ImportRuns {
   async close(): Promise<void> {
     for (const entry of this.runs.values()) entry.run.cancel("agent shutting down");
     await Promise.all([...this.runs.values()].map((e) => e.done));
+    this.across.connections.close();
   }
 }

@@ -16,6 +16,7 @@ import {
 import { HttpSource } from "./http-source";
 import { coalesceReads } from "./read-coalescing";
 import { SourceAuthError, SourceCredentials } from "./source-auth";
+import type { SourceConnections, SourceLease } from "./source-connections";
 import type { TimeWindow } from "./window-planner";
 
 const STREAMED_CONTENT_TYPE = "application/x-streamed-protobuf";
@@ -61,6 +62,8 @@ export interface RemoteReaderOptions {
   timeoutMs: number;
   /** Credentials and TLS settings of the target (files on this agent). */
   auth?: SourceAuth;
+  /** Connection pools shared with other readers; without them the reader has a pool of its own. */
+  connections?: SourceConnections;
 }
 
 const MATCH_TYPES: Record<MatchType, MatcherType> = {
@@ -93,7 +96,7 @@ const TLS_VERIFY_CODES = new Set([
  */
 export class RemoteReader {
   private readonly credentials: SourceCredentials;
-  private source: Promise<HttpSource> | undefined;
+  private source: Promise<SourceLease> | undefined;
 
   constructor(private readonly options: RemoteReaderOptions) {
     this.credentials = new SourceCredentials(options.auth);
@@ -153,20 +156,24 @@ export class RemoteReader {
     };
   }
 
-  /** Closes the reader's pooled connections. */
+  /** Lets go of the reader's connections: closes its own pool, or releases the shared one. */
   close(): void {
     void this.source?.then(
-      (s) => s.close(),
+      (lease) => lease.release(),
       () => undefined,
     );
   }
 
-  private httpSource(): Promise<HttpSource> {
-    const { endpoint } = this.options;
+  private async httpSource(): Promise<HttpSource> {
+    const { endpoint, connections } = this.options;
     this.source ??= (
       endpoint.startsWith("https:") ? this.credentials.tls() : Promise.resolve({ rejectUnauthorized: true })
-    ).then((tls) => new HttpSource(endpoint, tls));
-    return this.source;
+    ).then((tls) => {
+      if (connections) return connections.acquire(endpoint, tls);
+      const source = new HttpSource(endpoint, tls);
+      return { source, release: () => source.close() };
+    });
+    return (await this.source).source;
   }
 
   private queries(window: TimeWindow): ReadQuery[] {
