@@ -1,4 +1,4 @@
-// `node test/bench/import-ab.js TREE_A TREE_B [series] [minutes]`: the CPU per import of two Ferry
+// `node test/bench/import-ab.js TREE_A TREE_B [series] [minutes] [block]`: the CPU per import of two
 // builds (two checkouts, each built with `npm ci && npx tsc -b`), measured side by side against one
 // source and one sink. This machine's speed drifts by 15-20 % within minutes, so two runs of
 // import-sweep.js, one per build, cannot show a change of a few percent; here both builds run at
@@ -18,6 +18,7 @@ const { stopOnSignals, teardown } = require("./teardown");
 const WARMUP_IMPORTS = 1000;
 const WARMUP_STEP = 50;
 const ROUNDS = 10;
+/** Imports per block unless a fifth argument says otherwise (CPU is read in 10 ms ticks). */
 const BLOCK = 10;
 
 async function startSide(name, tree, { work, sink, source }) {
@@ -61,12 +62,12 @@ async function importOnce(side, dataset, minutes) {
   return Number(c.samplesWritten ?? 0);
 }
 
-async function measureBlock(side, dataset, minutes) {
+async function measureBlock(side, dataset, minutes, block) {
   const agentBefore = cpuSecondsOf(side.agent.pid);
   const gatewayBefore = cpuSecondsOf(side.gateway.pid);
-  for (let i = 0; i < BLOCK; i++) await importOnce(side, dataset, minutes);
-  side.agentMs.push(((cpuSecondsOf(side.agent.pid) - agentBefore) * 1000) / BLOCK);
-  side.gatewayMs.push(((cpuSecondsOf(side.gateway.pid) - gatewayBefore) * 1000) / BLOCK);
+  for (let i = 0; i < block; i++) await importOnce(side, dataset, minutes);
+  side.agentMs.push(((cpuSecondsOf(side.agent.pid) - agentBefore) * 1000) / block);
+  side.gatewayMs.push(((cpuSecondsOf(side.gateway.pid) - gatewayBefore) * 1000) / block);
 }
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -75,8 +76,11 @@ async function main() {
   const [treeA, treeB] = process.argv.slice(2, 4).map((t) => t && resolve(t));
   const series = Number(process.argv[4] ?? 1000);
   const minutes = Number(process.argv[5] ?? 60);
-  if (!treeA || !treeB || !Number.isInteger(series) || series <= 0 || !(minutes > 0)) {
-    throw new Error("usage: node test/bench/import-ab.js TREE_A TREE_B [series] [minutes]");
+  // Small imports cost a few ms: a block of 10 reads their CPU to the nearest ms only.
+  const block = Number(process.argv[6] ?? BLOCK);
+  const valid = [series, block].every((n) => Number.isInteger(n) && n > 0) && minutes > 0;
+  if (!treeA || !treeB || !valid) {
+    throw new Error("usage: node test/bench/import-ab.js TREE_A TREE_B [series] [minutes] [block]");
   }
   stopOnSignals();
   const work = await mkdtemp(join(tmpdir(), "ferry-ab-"));
@@ -95,19 +99,19 @@ async function main() {
   }
   for (const side of [a, b]) await importOnce(side, dataset, minutes);
   for (let round = 0; round < ROUNDS; round++) {
-    for (const side of round % 2 ? [b, a] : [a, b]) await measureBlock(side, dataset, minutes);
+    for (const side of round % 2 ? [b, a] : [a, b]) await measureBlock(side, dataset, minutes, block);
   }
 
   const samples = await importOnce(a, dataset, minutes);
   console.log(
     `${series} series × ${minutes} min (${samples.toLocaleString("en-US")} samples per import): ` +
-      `CPU ms per import, median of ${ROUNDS} blocks of ${BLOCK}`,
+      `CPU ms per import, median of ${ROUNDS} blocks of ${block}`,
   );
   for (const side of [a, b]) {
     const total = side.agentMs.map((ms, i) => ms + side.gatewayMs[i]);
     console.log(
-      `${side.name} ${side.tree}: agent ${median(side.agentMs).toFixed(1)}, gateway ` +
-        `${median(side.gatewayMs).toFixed(1)}, both ${median(total).toFixed(1)}`,
+      `${side.name} ${side.tree}: agent ${median(side.agentMs).toFixed(2)}, gateway ` +
+        `${median(side.gatewayMs).toFixed(2)}, both ${median(total).toFixed(2)}`,
     );
   }
   const ratio = (of) => median(of(b).map((ms, i) => ms / of(a)[i])).toFixed(3);

@@ -44,6 +44,19 @@ describe("FileStore", () => {
     expect(await reopened.get("k")).toBe("old");
     expect(await readdir(dir)).toEqual(["k.json"]);
   });
+
+  it("holds the directory open until close, which waits for the writes under way", async () => {
+    const openFds = () => readdir("/proc/self/fd").then((fds) => fds.length);
+    const before = await openFds();
+    const store = await FileStore.open(dir);
+    expect(await openFds()).toBe(before + 1);
+    const writing = store.put("k", "v");
+    await store.close();
+    expect(await readdir(dir)).toEqual(["k.json"]);
+    expect(await openFds()).toBe(before);
+    await writing;
+    await store.close(); // the server and the gateway's shutdown both close it
+  });
 });
 
 describe("FileStore as a Store", () => {

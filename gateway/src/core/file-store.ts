@@ -1,26 +1,40 @@
-import { randomBytes } from "node:crypto";
+import { close as closeFd, fsync, open as openPath } from "node:fs";
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { Store, StoreEntry } from "./store";
 
 const SUFFIX = ".json";
+const openFd = promisify(openPath);
+const syncFd = promisify(fsync);
 
 /**
  * Store backed by one file per key in a directory. Every write goes to a temporary file
  * that is fsynced and renamed over the old one, then the directory is fsynced, so a
  * kill -9 at any point leaves either the old or the new value, never a torn one.
- * All entries are cached in memory: reads never touch the disk.
+ * All entries are cached in memory: reads never touch the disk. The directory stays open, so
+ * its fsync after a rename is one call, not three (open, fsync, close): an import's two durable
+ * writes are a few hundred microseconds of the gateway's fixed cost per import.
  */
 export class FileStore implements Store {
   private readonly cache = new Map<string, string>();
   /** Writes of one key are serialised so the last put wins on disk as in memory. */
   private readonly writes = new Map<string, Promise<void>>();
 
-  private constructor(private readonly dir: string) {}
+  private closing: Promise<void> | undefined;
+  /** Names temporary files apart; a leftover of an earlier process is removed by open(). */
+  private tmpCount = 0;
+
+  private constructor(
+    private readonly dir: string,
+    /** The directory, open for its fsyncs: a plain descriptor, which (unlike a FileHandle) a store
+     * never closed, as in specs, does not warn about when it is collected. */
+    private readonly dirFd: number,
+  ) {}
 
   static async open(dir: string): Promise<FileStore> {
     await mkdir(dir, { recursive: true });
-    const store = new FileStore(dir);
+    const store = new FileStore(dir, await openFd(dir, "r"));
     for (const name of await readdir(dir)) {
       if (!name.endsWith(SUFFIX)) {
         // Leftover temporary file of a write that never reached its rename.
@@ -54,8 +68,13 @@ export class FileStore implements Store {
     return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** Waits for the writes under way and closes the directory; a second call does nothing. */
   async close(): Promise<void> {
-    await Promise.all(this.writes.values());
+    this.closing ??= (async () => {
+      await Promise.all(this.writes.values());
+      await promisify(closeFd)(this.dirFd);
+    })();
+    await this.closing;
   }
 
   private enqueue(key: string, write: () => Promise<void>): Promise<void> {
@@ -75,7 +94,7 @@ export class FileStore implements Store {
 
   private async writeFile(key: string, value: string): Promise<void> {
     const target = this.pathOf(key);
-    const tmp = `${target}.tmp-${randomBytes(6).toString("hex")}`;
+    const tmp = `${target}.tmp-${process.pid}-${++this.tmpCount}`;
     const handle = await open(tmp, "w", 0o600);
     try {
       await handle.writeFile(value, "utf8");
@@ -87,12 +106,7 @@ export class FileStore implements Store {
     await this.syncDir();
   }
 
-  private async syncDir(): Promise<void> {
-    const handle = await open(this.dir, "r");
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+  private syncDir(): Promise<void> {
+    return syncFd(this.dirFd);
   }
 }
