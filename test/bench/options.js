@@ -12,7 +12,7 @@ const USAGE = `usage: npm run bench -- [flags]
   --concurrency N      POSTs in flight in the raw ingest reference (default 4, as the agent)
   --repeat N           runs of each measurement, the median stands (default 3; 1 with --quick or --scaling)
   --scaling            instead: Ferry alone for 1k × 1 h, 20k × 1 h, 1k × 24 h, 1k × 7 d, through one
-                       agent, gateway and sink, in turns (each row the median of 3 measured blocks,
+                       agent, gateway and sink, in turns (each row the median of 5 measured blocks,
                        after 1000 one-minute warm-up imports), and 10 × 1 h imported 100 times per
                        block for the fixed cost of an import
   --agents N           instead: N simulated agents on one gateway, broadcast Discover round trip and RSS

@@ -35,7 +35,7 @@ const MEASURED_SAMPLES = 10_000_000;
 const FIXED_COST_PROBE = { series: 10, hours: 1, probe: true };
 const WARMUP_IMPORTS = 1000;
 const FIXED_COST_IMPORTS = 100;
-const BLOCKS = 3;
+const BLOCKS = 5;
 /** The range of a short warm-up import: a row's first minute, less a millisecond (no sample on its end). */
 const SHORT_RANGE_MS = 60_000 - 1;
 
