@@ -1,7 +1,7 @@
 import { ImportState } from "@ferry/api";
 import type { WriteSeries } from "@ferry/prompb";
 import pino from "pino";
-import { DEFAULT_IMPORT_RUN, ImportRun } from "./import-run";
+import { type AcrossRuns, DEFAULT_IMPORT_RUN, ImportRun } from "./import-run";
 import { SourceConnections } from "./source-connections";
 import { acceptingPush } from "./testing/accepting-push";
 import {
@@ -29,6 +29,23 @@ const SOURCE: WriteSeries[] = ["a", "b", "c"].map((job) => {
   };
 });
 const SOURCE_SAMPLES = SOURCE.reduce((n, s) => n + s.samples.length, 0);
+
+/** Imports all of `source` with the defaults and `across`, and checks every sample was written. */
+async function importWhole(source: SamplesSource, across: AcrossRuns): Promise<void> {
+  const push = acceptingPush();
+  const run = new ImportRun(
+    importCommand(source, START, END),
+    push.client,
+    pino({ level: "silent" }),
+    () => undefined,
+    DEFAULT_IMPORT_RUN,
+    undefined,
+    across,
+  );
+  await run.run();
+  expect(run.state).toBe(ImportState.COMPLETED);
+  expect(push.samples()).toBe(SOURCE_SAMPLES);
+}
 
 describe("ImportRun", () => {
   let source: SamplesSource;
@@ -69,21 +86,7 @@ describe("ImportRun", () => {
     let opened = 0;
     source.server.on("connection", () => opened++);
     const connections = new SourceConnections();
-    for (let i = 0; i < 3; i++) {
-      const push = acceptingPush();
-      const run = new ImportRun(
-        importCommand(source, START, END),
-        push.client,
-        pino({ level: "silent" }),
-        () => undefined,
-        DEFAULT_IMPORT_RUN,
-        undefined,
-        { connections },
-      );
-      await run.run();
-      expect(run.state).toBe(ImportState.COMPLETED);
-      expect(push.samples()).toBe(SOURCE_SAMPLES);
-    }
+    for (let i = 0; i < 3; i++) await importWhole(source, { connections });
     expect(source.reads.length).toBeGreaterThanOrEqual(3);
     expect(opened).toBe(1);
     // The agent shutting down closes what the imports left pooled.
@@ -95,20 +98,8 @@ describe("ImportRun", () => {
   it("starts a second import of the same source at the window its first one grew to", async () => {
     const memory = new WindowMemory();
     const importOnce = async () => {
-      const push = acceptingPush();
       const readsBefore = source.reads.length;
-      const run = new ImportRun(
-        importCommand(source, START, END),
-        push.client,
-        pino({ level: "silent" }),
-        () => undefined,
-        DEFAULT_IMPORT_RUN,
-        undefined,
-        { windowMemory: memory },
-      );
-      await run.run();
-      expect(run.state).toBe(ImportState.COMPLETED);
-      expect(push.samples()).toBe(SOURCE_SAMPLES);
+      await importWhole(source, { windowMemory: memory });
       return source.reads.length - readsBefore;
     };
     // 30 min, 1 h, 2 h, then the last 2.5 h; then 2 h (four first windows at most) and 4 h.
