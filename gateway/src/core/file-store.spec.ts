@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readlink, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { FileStore } from "./file-store";
@@ -46,14 +46,19 @@ describe("FileStore", () => {
   });
 
   it("holds the directory open until close, which waits for the writes under way", async () => {
-    const openFds = () => readdir("/proc/self/fd").then((fds) => fds.length);
-    const before = await openFds();
+    // What this process holds open on `dir` (other descriptors come and go with other specs).
+    const heldOnDir = async () => {
+      const targets = await Promise.all(
+        (await readdir("/proc/self/fd")).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => "")),
+      );
+      return targets.filter((target) => target === dir).length;
+    };
     const store = await FileStore.open(dir);
-    expect(await openFds()).toBe(before + 1);
+    expect(await heldOnDir()).toBe(1);
     const writing = store.put("k", "v");
     await store.close();
     expect(await readdir(dir)).toEqual(["k.json"]);
-    expect(await openFds()).toBe(before);
+    expect(await heldOnDir()).toBe(0);
     await writing;
     await store.close(); // the server and the gateway's shutdown both close it
   });
