@@ -7,6 +7,7 @@ import type { Store, StoreEntry } from "./store";
 const SUFFIX = ".json";
 const openFd = promisify(openPath);
 const syncFd = promisify(fsync);
+const closeDirFd = promisify(closeFd);
 
 /**
  * Store backed by one file per key in a directory. Every write goes to a temporary file
@@ -72,7 +73,7 @@ export class FileStore implements Store {
   async close(): Promise<void> {
     this.closing ??= (async () => {
       await Promise.all(this.writes.values());
-      await promisify(closeFd)(this.dirFd);
+      await closeDirFd(this.dirFd);
     })();
     await this.closing;
   }

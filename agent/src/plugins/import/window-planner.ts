@@ -54,8 +54,9 @@ export class WindowPlanner {
 
   /**
    * The duration that the last window's bytes per millisecond put at the byte target, within
-   * [minMs, maxMs]; undefined before the first response with any bytes. Unlike the next window's duration it
-   * is not held to twice the last window, so a short window says what a long one would weigh.
+   * [minMs, maxMs]; undefined before the first response with any bytes. Unlike the next window's
+   * duration it is not held to twice the last window, so a short window says what a long one
+   * would weigh.
    */
   get idealDurationMs(): number | undefined {
     return this.idealMs;
